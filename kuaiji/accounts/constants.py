@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountType(models.TextChoices):
+    APPLICANT = "applicant", _("会计人员")
+    STAFF = "staff", _("工作人员")
+
+
+class SmsPurpose(models.TextChoices):
+    REGISTER = "register", _("新用户注册")
+    RESET_PASSWORD = "reset_password", _("忘记密码")
+    ACTIVATE = "activate", _("原有用户设置密码")
+    APPEAL = "appeal", _("账号申诉")
+    CHANGE_MOBILE = "change_mobile", _("更换手机号")
+
+
+class AppealReason(models.TextChoices):
+    NUMBER_TAKEN = "number_taken", _("证件号码已被他人注册")
+    PHONE_LOST = "phone_lost", _("原手机号已不再使用")
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    GRANTED = "granted", _("已通过")
+    REFUSED = "refused", _("未通过")
+
+
+class IdentityPhotoKind(models.TextChoices):
+    FRONT = "front", _("身份证件人像面")
+    BACK = "back", _("身份证件国徽面")
+    IN_HAND = "in_hand", _("手持身份证件照片")

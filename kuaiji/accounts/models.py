@@ -1,0 +1,245 @@
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kuaiji.core.constants import DocumentType
+
+from .constants import AccountType, AppealReason, AppealStatus, IdentityPhotoKind, SmsPurpose
+
+
+class UserManager(BaseUserManager):
+    def create_user(self, username=None, password=None, **fields):
+        user = self.model(username=username or None, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **fields):
+        fields.setdefault("account_type", AccountType.STAFF)
+        fields.setdefault("full_name", username)
+        return self.create_user(username, password, is_staff=True, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One account model for applicants and staff.
+
+    Applicants sign in with their document number (or verified mobile); staff with a user name.
+    """
+
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    account_type = models.CharField(
+        _("账号类型"), max_length=16, choices=AccountType.choices, default=AccountType.APPLICANT
+    )
+    username = models.CharField(
+        _("工作人员用户名"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("仅工作人员使用；会计人员以证件号码登录。"),
+    )
+    document_type = models.CharField(
+        _("证件类型"), max_length=32, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
+    )
+    document_number = models.CharField(_("证件号码"), max_length=32, null=True, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=50)
+    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    mobile_verified_at = models.DateTimeField(_("手机号验证时间"), null=True, blank=True)
+    department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("所属会计管理部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("工作人员所属部门，决定其可见范围。"),
+    )
+    is_active = models.BooleanField(_("有效"), default=True)
+    is_staff = models.BooleanField(
+        _("可进入后台管理"), default=False, help_text=_("仅平台管理员需要 Django 管理后台。")
+    )
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    legacy_holder = models.OneToOneField(
+        "accounts.LegacyHolder",
+        verbose_name=_("原持证人员记录"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_type", "document_number"],
+                condition=Q(document_number__isnull=False),
+                name="unique_document_per_type",
+            ),
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=Q(account_type="applicant") & ~Q(mobile=""),
+                name="unique_applicant_mobile",
+            ),
+            models.CheckConstraint(
+                condition=~Q(account_type="applicant") | Q(document_number__isnull=False),
+                name="applicant_has_document_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(account_type="staff") | Q(username__isnull=False),
+                name="staff_has_username",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or (self.username or "")
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.account_type == AccountType.APPLICANT
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.account_type == AccountType.STAFF
+
+
+class SmsCode(models.Model):
+    """A 6-digit code sent by SMS. Only its hash is stored."""
+
+    mobile = models.CharField(_("手机号码"), max_length=11, db_index=True)
+    purpose = models.CharField(_("用途"), max_length=32, choices=SmsPurpose.choices)
+    code_hash = models.CharField(_("验证码摘要"), max_length=128)
+    client_ip = models.GenericIPAddressField(_("请求地址"))
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    failed_attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["client_ip", "created_at"], name="smscode_ip_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class IdentityPhoto(models.Model):
+    """A re-encoded photo of an identity document, kept in private storage.
+
+    Uploaded before the account exists (registration, appeals), so it is held by the form through
+    its uuid until the account or appeal claims it; unclaimed ones are pruned.
+    """
+
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("照片类型"), max_length=16, choices=IdentityPhotoKind.choices)
+    file = models.FileField(_("文件"), upload_to="identity/%Y/%m/")
+    content_type = models.CharField(_("文件类型"), max_length=32)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("字节数"))
+    width = models.PositiveIntegerField(_("宽（像素）"))
+    height = models.PositiveIntegerField(_("高（像素）"))
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        User,
+        verbose_name=_("所属账号"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="identity_photos",
+    )
+    appeal = models.ForeignKey(
+        "accounts.AccountAppeal",
+        verbose_name=_("所属申诉"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    upload_session = models.CharField(
+        _("上传会话"), max_length=64, blank=True, help_text=_("认领前，只有上传它的浏览器会话可以使用。")
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("证件照片")
+        verbose_name_plural = _("证件照片")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.uuid}"
+
+
+class LegacyHolder(models.Model):
+    """A holder of the former accounting certificate, imported from an old register."""
+
+    document_type = models.CharField(
+        _("证件类型"), max_length=32, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
+    )
+    document_number = models.CharField(_("证件号码"), max_length=32)
+    full_name = models.CharField(_("姓名"), max_length=50)
+    certificate_number = models.CharField(_("会计从业资格证书编号"), max_length=64, blank=True)
+    source_file = models.CharField(_("来源文件"), max_length=255)
+    source_row = models.PositiveIntegerField(_("来源行号"))
+    imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)
+    activated_at = models.DateTimeField(_("激活时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("原持证人员")
+        verbose_name_plural = _("原持证人员")
+        constraints = [
+            models.UniqueConstraint(fields=["document_type", "document_number"], name="unique_legacy_holder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class AccountAppeal(models.Model):
+    """An appeal by a person who cannot register or sign in (账号申诉)."""
+
+    uuid = models.UUIDField(_("申诉编号"), default=uuid.uuid4, unique=True, editable=False)
+    reason = models.CharField(_("申诉原因"), max_length=32, choices=AppealReason.choices)
+    document_type = models.CharField(_("证件类型"), max_length=32, choices=DocumentType.choices)
+    document_number = models.CharField(_("证件号码"), max_length=32)
+    full_name = models.CharField(_("姓名"), max_length=50)
+    new_mobile = models.CharField(_("新手机号码"), max_length=11, help_text=_("已通过短信验证。"))
+    explanation = models.TextField(_("情况说明"), max_length=1000, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    decision_reason = models.TextField(_("处理意见"), blank=True)
+    client_ip = models.GenericIPAddressField(_("提交地址"))
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账号申诉")
+        verbose_name_plural = _("账号申诉")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """Which server-side sessions belong to which account, so they can be ended on the server."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
+    client_ip = models.GenericIPAddressField(_("登录地址"))
+    created_at = models.DateTimeField(_("登录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,342 @@
+"""Kuaiji settings: one module, the environment decides.
+
+KUAIJI_ENV picks the mode: ``production`` (the default, safe: DEBUG off, secret key required, secure
+cookies, HSTS), ``demo`` (what ``make demo`` runs: SQLite and files under ./var, nothing to set) or
+``test`` (what the test suite runs). Integrations switch on when their variable is set: DATABASE_URL
+(PostgreSQL), REDIS_URL (cache), KUAIJI_S3_BUCKET (object storage), KUAIJI_SMS_BACKEND (SMS provider).
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "")
+    return [item.strip() for item in value.split(",") if item.strip()] or default
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("KUAIJI_VAR_DIR", BASE_DIR / "var"))
+
+# Under pytest (which sets PYTEST_VERSION) the test mode is the default.
+KUAIJI_ENV = os.environ.get("KUAIJI_ENV") or ("test" if os.environ.get("PYTEST_VERSION") else "production")
+if KUAIJI_ENV not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured("KUAIJI_ENV must be one of production, demo, test")
+IS_PRODUCTION = KUAIJI_ENV == "production"
+IS_TEST = KUAIJI_ENV == "test"
+IS_DEMO = KUAIJI_ENV == "demo"
+
+DEBUG = env_bool("DEBUG", default=False)
+if DEBUG and IS_PRODUCTION:
+    raise ImproperlyConfigured("DEBUG must stay off in production")
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        return key
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set in production")
+    if IS_TEST:
+        return "test-only-insecure-key-" + "x" * 40
+    # The demo keeps one random key under var/ so sessions survive a restart.
+    key_file = VAR_DIR / "secret-key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if IS_PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "captcha",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "kuaiji.core",
+    "kuaiji.regions",
+    "kuaiji.accounts",
+]
+
+MIDDLEWARE = [
+    "kuaiji.core.middleware.RequestSizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kuaiji.accounts.middleware.SessionLifetimeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "kuaiji.urls"
+WSGI_APPLICATION = "kuaiji.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "kuaiji" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kuaiji.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite under ./var by default, PostgreSQL when DATABASE_URL is set -----------------
+_default_sqlite = f"sqlite:///{VAR_DIR / 'kuaiji.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_sqlite),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions take the write lock up front, so concurrent writers wait (up to the
+    # timeout) instead of failing half-way with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: local memory by default, Redis when REDIS_URL is set ----------------------------------
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "kuaiji",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Files: private storage under ./var/files, or S3-compatible object storage ---------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "kuaiji" / "static"]
+if os.environ.get("KUAIJI_S3_BUCKET"):
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["KUAIJI_S3_BUCKET"],
+            "endpoint_url": os.environ.get("KUAIJI_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("KUAIJI_S3_REGION") or None,
+            "access_key": os.environ.get("KUAIJI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("KUAIJI_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    # No base_url: nothing under it is reachable from the web; files are served by views that check
+    # who is asking.
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "files"), "base_url": None},
+    }
+STORAGES = {
+    "default": _private_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
+
+# Uploads: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files, so a middleware refuses any
+# request whose body is larger than this before it is parsed; each image is checked again by size.
+KUAIJI_MAX_REQUEST_BYTES = env_int("KUAIJI_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+KUAIJI_IMAGE_MAX_BYTES = env_int("KUAIJI_IMAGE_MAX_BYTES", 4 * 1024 * 1024)
+KUAIJI_IMAGE_MAX_PIXELS = env_int("KUAIJI_IMAGE_MAX_PIXELS", 40_000_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# --- Accounts and passwords --------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "kuaiji.accounts.backends.ApplicantBackend",
+    "kuaiji.accounts.backends.StaffBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kuaiji.accounts.password_validation.LettersAndDigitsValidator"},
+    {"NAME": "kuaiji.accounts.password_validation.NotDocumentNumberValidator"},
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:sign_in"
+
+# Sign-in throttling (django-axes): 5 failures lock an account for 15 minutes. Axes counts by a
+# keyed hash of the number typed (so logs and its tables carry no document number); a client address
+# that fails across many accounts is throttled separately (see accounts.signin).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "kuaiji.accounts.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "kuaiji.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "kuaiji.accounts.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "login", "password", "document_number", "mobile", "captcha_1"]
+# Axes wants the address among the lockout parameters; we throttle addresses ourselves with a higher
+# limit, because an office's whole staff can share one address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+KUAIJI_SIGNIN_CAPTCHA_AFTER = 3
+KUAIJI_SIGNIN_IP_FAILURE_LIMIT = env_int("KUAIJI_SIGNIN_IP_FAILURE_LIMIT", 30)
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
+KUAIJI_TRUSTED_PROXY_COUNT = env_int("KUAIJI_TRUSTED_PROXY_COUNT", 0)
+
+# --- Sessions: server-side, idle limits by kind of account, 12 hours at most ----------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+KUAIJI_SESSION_IDLE_APPLICANT = timedelta(minutes=30)
+KUAIJI_SESSION_IDLE_STAFF = timedelta(minutes=15)
+KUAIJI_SESSION_ABSOLUTE = timedelta(hours=12)
+
+# --- SMS codes and captcha ------------------------------------------------------------------------------
+KUAIJI_SMS_BACKEND = os.environ.get("KUAIJI_SMS_BACKEND", "kuaiji.accounts.sms.OutboxBackend")
+KUAIJI_SMS_OUTBOX = Path(os.environ.get("KUAIJI_SMS_OUTBOX", VAR_DIR / "sms-outbox.jsonl"))
+KUAIJI_SMS_CODE_TTL = timedelta(minutes=5)
+KUAIJI_SMS_CODE_MAX_TRIES = 5
+KUAIJI_SMS_PER_PHONE_INTERVAL = timedelta(seconds=60)
+KUAIJI_SMS_PER_PHONE_DAILY = 10
+KUAIJI_SMS_PER_ADDRESS_HOURLY = 20
+# The outbox page shows every message to staff; in the demo to anyone, so visitors can register.
+KUAIJI_SMS_OUTBOX_PUBLIC = IS_DEMO
+
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+# django-simple-captcha accepts "PASSED" in test mode: on for the test suite, optional for the demo,
+# never in production.
+CAPTCHA_TEST_MODE = IS_TEST or (IS_DEMO and env_bool("KUAIJI_CAPTCHA_TEST_MODE"))
+
+# --- Background tasks (django-tasks with its database backend; no broker) --------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if IS_TEST or env_bool("KUAIJI_TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+# --- Internationalisation --------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Security headers ------------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+LANGUAGE_COOKIE_SECURE = IS_PRODUCTION
+SECURE_SSL_REDIRECT = IS_PRODUCTION and env_bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = 63072000 if IS_PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+SECURE_HSTS_PRELOAD = IS_PRODUCTION
+if env_bool("KUAIJI_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# --- Logging: plain lines to stderr; personal data is never formatted into them --------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KUAIJI_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- Product ------------------------------------------------------------------------------------------------
+KUAIJI_SITE_NAME = os.environ.get("KUAIJI_SITE_NAME", "会计人员信息管理平台")
+KUAIJI_DEPARTMENT_NAME = os.environ.get("KUAIJI_DEPARTMENT_NAME", "青海省财政厅")
