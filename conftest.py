@@ -14,3 +14,26 @@ def _private_storage_in_tmp(settings, tmp_path):
         },
     }
     settings.KUAIJI_SMS_OUTBOX = tmp_path / "sms-outbox.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit guards live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_runs_at_once(request, monkeypatch):
+    """Tests run inside a transaction that is rolled back, so on_commit callbacks (SMS sending, session
+    ending) would never run. Run them at once instead; tests marked ``transaction=True`` (and the browser
+    tests) commit for real and keep Django's behaviour."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())

@@ -11,10 +11,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 import dj_database_url
 from csp.constants import NONE, SELF
-
-from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "axes",
     "captcha",
     "csp",
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "kuaiji.core",
     "kuaiji.regions",
     "kuaiji.accounts",
+    "kuaiji.audit",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +111,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kuaiji.urls"
+FORM_RENDERER = "kuaiji.core.forms.KuaijiFormRenderer"
 WSGI_APPLICATION = "kuaiji.wsgi.application"
 
 TEMPLATES = [
@@ -129,6 +132,8 @@ TEMPLATES = [
 
 # --- Database: SQLite under ./var by default, PostgreSQL when DATABASE_URL is set -----------------
 _default_sqlite = f"sqlite:///{VAR_DIR / 'kuaiji.sqlite3'}"
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", _default_sqlite),

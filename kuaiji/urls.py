@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("captcha/", include("captcha.urls")),
+    path("regions/", include("kuaiji.regions.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

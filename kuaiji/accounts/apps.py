@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "kuaiji.accounts"
     label = "accounts"
     verbose_name = "账号"
+
+    def ready(self) -> None:
+        from . import sessions  # noqa: F401  (connects the session-tracking signal receivers)

@@ -45,7 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     document_type = models.CharField(
         _("证件类型"), max_length=32, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
     )
-    document_number = models.CharField(_("证件号码"), max_length=32, null=True, blank=True)
+    # NULL, not "", for staff: the unique constraint must not treat every staff member as one number.
+    document_number = models.CharField(_("证件号码"), max_length=32, null=True, blank=True)  # noqa: DJ001
     full_name = models.CharField(_("姓名"), max_length=50)
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
     mobile_verified_at = models.DateTimeField(_("手机号验证时间"), null=True, blank=True)

@@ -6,4 +6,15 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("staff/sign-in/", views.staff_sign_in, name="staff_sign_in"),
+    path("password/reset/", views.reset_password, name="reset_password"),
+    path("account/", views.account, name="account"),
+    path("account/identity-photos/<uuid:photo_uuid>/", views.identity_photo, name="identity_photo"),
+    path("activate/", views.activate, name="activate"),
+    path("appeals/new/", views.appeal, name="appeal"),
+    path("appeals/<uuid:appeal_uuid>/", views.appeal_status, name="appeal_status"),
+    path("sms-outbox/", views.sms_outbox, name="sms_outbox"),
 ]

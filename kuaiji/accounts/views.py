@@ -1,5 +1,532 @@
-from django.http import HttpResponse
+"""Account pages. Thin: they read the form, call a service and choose what to show.
+
+Pages that send an SMS code post the whole form with ``action=send_code``; the page comes back with
+everything typed kept (passwords aside) and a fresh picture captcha, so it works without JavaScript.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from kuaiji.audit.services import record_event
+from kuaiji.core.http import client_ip
+from kuaiji.core.storage import private_file_response
+from kuaiji.core.validators import mask_document_number, mask_mobile
+
+from . import services, signin
+from .backends import find_applicant
+from .constants import AccountType, IdentityPhotoKind, SmsPurpose
+from .forms import (
+    ActivationForm,
+    AppealForm,
+    ChangePasswordForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetSendCodeForm,
+    SendCodeForm,
+    SignInForm,
+    StaffSignInForm,
+)
+from .models import AccountAppeal, IdentityPhoto
+from .sms import read_outbox
+from .verification import check_sms_code, request_sms_code, seconds_until_next_code
+
+CODE_SENT = "短信验证码已发送，请查收。5 分钟内有效。"
+
+
+# --- helpers shared by the pages that send codes and take photos -------------------------------------
+
+
+def _upload_session(request) -> str:
+    """A random token tying not-yet-claimed photos to this browser session."""
+    token = request.session.get("upload_token")
+    if not token:
+        token = secrets.token_hex(16)
+        request.session["upload_token"] = token
+    return token
+
+
+def _redisplay(form_class, request, data, *, errors=None, **kwargs):
+    """An unbound form showing what was typed (passwords and files aside), with only ``errors``."""
+    initial = {key: value for key, value in data.items() if not key.startswith("password")}
+    form = form_class(initial=initial, **kwargs)
+    form._errors = ErrorDict(errors or {})
+    return form
+
+
+@dataclass
+class PhotoSlot:
+    field: str
+    kind: str
+    photo: IdentityPhoto | None = None
+    error: ValidationError | None = None
+
+    @property
+    def token_field(self) -> str:
+        return f"{self.field}_token"
+
+
+def _accept_photos(request, data, slots: list[PhotoSlot]) -> None:
+    """Store newly chosen photos (re-encoded) and find those kept from an earlier try.
+
+    Updates ``data`` (a mutable copy of POST) so the hidden token fields point at the kept photos.
+    """
+    session = _upload_session(request)
+    for slot in slots:
+        upload = request.FILES.get(slot.field)
+        if upload is not None:
+            try:
+                slot.photo = services.store_identity_photo(upload=upload, kind=slot.kind, upload_session=session)
+            except ValidationError as error:
+                slot.error = error
+        if slot.photo is None:
+            slot.photo = services.pending_identity_photo(
+                photo_uuid=data.get(slot.token_field), upload_session=session, kind=slot.kind
+            )
+        data[slot.token_field] = str(slot.photo.uuid) if slot.photo else ""
+
+
+def _send_code(request, *, mobile: str, purpose: str) -> ValidationError | None:
+    try:
+        request_sms_code(mobile=mobile, purpose=purpose, client_ip=client_ip(request))
+    except ValidationError as error:
+        return error
+    return None
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
+
+
+# --- registration -------------------------------------------------------------------------------------
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    slot = PhotoSlot(field="id_photo", kind=IdentityPhotoKind.FRONT)
+    code_form = SendCodeForm()
+    wait_seconds = 0
+    status = 200
+    if request.method != "POST":
+        form = RegistrationForm()
+    else:
+        data = request.POST.copy()
+        _accept_photos(request, data, [slot])
+        action = request.POST.get("action", "submit")
+        errors = {"id_photo": slot.error.messages} if slot.error else {}
+        if action in {"send_code", "refresh_captcha"}:
+            if action == "send_code":
+                bound_code_form = SendCodeForm(data)
+                if bound_code_form.is_valid():
+                    mobile = bound_code_form.cleaned_data["mobile"]
+                    error = _send_code(request, mobile=mobile, purpose=SmsPurpose.REGISTER)
+                    if error:
+                        errors["sms_code"] = error.messages
+                    else:
+                        messages.success(request, CODE_SENT)
+                    wait_seconds = seconds_until_next_code(mobile=mobile)
+                else:
+                    errors.update(bound_code_form.errors)
+            form = _redisplay(RegistrationForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"})
+            code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
+        else:
+            form = RegistrationForm(data, request.FILES)
+            if form.is_valid():
+                user = _register(request, form, slot)
+                if user is not None:
+                    login(request, user, backend="kuaiji.accounts.backends.ApplicantBackend")
+                    messages.success(request, "注册成功，欢迎使用。")
+                    return redirect("accounts:home")
+            if slot.error:
+                form.add_error("id_photo", slot.error)
+            elif slot.photo is None and "id_photo" not in form.errors:
+                form.add_error("id_photo", "请上传身份证件人像面照片")
+            status = 400
+    return render(
+        request,
+        "accounts/register.html",
+        {
+            "form": form,
+            "code_form": code_form,
+            "photo": slot.photo,
+            "wait_seconds": wait_seconds,
+            "error_summary": form.error_summary() + code_form.error_summary(),
+        },
+        status=status,
+    )
+
+
+def _register(request, form, slot: PhotoSlot):
+    data = form.cleaned_data
+    if slot.photo is None or slot.error:
+        return None
+    try:
+        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.REGISTER, code=data["sms_code"])
+    except ValidationError as error:
+        form.add_error("sms_code", error)
+        return None
+    try:
+        return services.register_applicant(
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            full_name=data["full_name"],
+            mobile=data["mobile"],
+            password=data["password1"],
+            sms_code=sms_code,
+            id_photo=slot.photo,
+            client_ip=client_ip(request),
+        )
+    except services.DocumentNumberTaken as error:
+        form.add_error("document_number", error)
+    except services.MobileTaken as error:
+        form.add_error("mobile", error)
+    return None
+
+
+# --- sign in / out ----------------------------------------------------------------------------------------
+
+
+def _sign_in_page(request, *, form_class, template, credential_field, backend_kwargs, on_success):
+    ip = client_ip(request)
+    raw_login = request.POST.get(credential_field, "")
+    with_captcha = request.method == "POST" and signin.captcha_required(raw_login=raw_login, ip=ip)
+    form = form_class(request.POST or None, with_captcha=with_captcha)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if signin.address_is_throttled(ip):
+            form.is_valid()
+            form.add_error(None, "当前网络登录失败次数过多，请 15 分钟后再试。")
+            status = 429
+        elif form.is_valid():
+            credentials = backend_kwargs(form.cleaned_data)
+            user = authenticate(request, **credentials)
+            if user is not None:
+                login(request, user)
+                return on_success(user)
+            if getattr(request, "axes_locked_out", False):
+                minutes = signin.minutes_until_unlocked(raw_login) or 15
+                form.add_error(None, f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试，或通过“忘记密码”重设密码。")
+                status = 429
+            else:
+                failed_form = form_class(request.POST, with_captcha=signin.captcha_required(raw_login=raw_login, ip=ip))
+                failed_form._errors = ErrorDict()
+                failed_form.cleaned_data = {}
+                failed_form.add_error(None, form.wrong_credentials_message)
+                form = failed_form
+    return render(request, template, {"form": form, "error_summary": form.error_summary(),
+                                      "next": _safe_next(request) or ""}, status=status)
+
+
+SignInForm.wrong_credentials_message = "证件号码（手机号码）或密码不正确"
+StaffSignInForm.wrong_credentials_message = "用户名或密码不正确"
+
+
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+
+    def on_success(user):
+        return redirect(_safe_next(request) or "accounts:home")
+
+    return _sign_in_page(
+        request,
+        form_class=SignInForm,
+        template="accounts/sign_in.html",
+        credential_field="login",
+        backend_kwargs=lambda data: {"login": data["login"], "password": data["password"]},
+        on_success=on_success,
+    )
+
+
+def staff_sign_in(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+
+    def on_success(user):
+        record_event(action="staff.signed_in", actor=user, target=user, request=request)
+        return redirect(_safe_next(request) or "accounts:home")
+
+    return _sign_in_page(
+        request,
+        form_class=StaffSignInForm,
+        template="accounts/staff_sign_in.html",
+        credential_field="username",
+        backend_kwargs=lambda data: {"username": data["username"], "password": data["password"]},
+        on_success=on_success,
+    )
+
+
+@require_POST
+def sign_out(request):
+    user = request.user
+    if user.is_authenticated and user.is_staff_member:
+        record_event(action="staff.signed_out", actor=user, target=user, request=request)
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("accounts:sign_in")
+
+
+# --- home and account management ------------------------------------------------------------------------
 
 
 def home(request):
-    return HttpResponse("Kuaiji")
+    if not request.user.is_authenticated:
+        return redirect("accounts:sign_in")
+    return render(request, "accounts/home.html", _account_context(request.user))
+
+
+def _account_context(user):
+    return {
+        "masked_document_number": mask_document_number(user.document_number or ""),
+        "masked_mobile": mask_mobile(user.mobile) if user.mobile else "",
+        "id_photo": user.identity_photos.filter(kind=IdentityPhotoKind.FRONT).order_by("-created_at").first(),
+    }
+
+
+@login_required
+def account(request):
+    form = ChangePasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(
+            user=request.user,
+            new_password=form.cleaned_data["password1"],
+            current_session_key=request.session.session_key,
+            client_ip=client_ip(request),
+        )
+        # The password hash changed: keep this session signed in, the others were ended.
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改。其他设备上的登录已退出。")
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "error_summary": form.error_summary(), **_account_context(request.user)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def identity_photo(request, photo_uuid):
+    """Only the owner sees their photo here; staff access comes with the review screens."""
+    photo = get_object_or_404(IdentityPhoto, uuid=photo_uuid, owner=request.user)
+    return private_file_response(photo.file, download_name=f"id-photo{photo.file.name[-4:]}", inline=True)
+
+
+# --- forgotten password -------------------------------------------------------------------------------
+
+
+def reset_password(request):
+    code_form = ResetSendCodeForm()
+    status = 200
+    if request.method != "POST":
+        form = ResetPasswordForm()
+    else:
+        action = request.POST.get("action", "submit")
+        if action in {"send_code", "refresh_captcha"}:
+            errors = {}
+            if action == "send_code":
+                bound = ResetSendCodeForm(request.POST)
+                if bound.is_valid():
+                    user = _applicant_by_identity(bound.cleaned_data)
+                    if user is not None and user.mobile:
+                        error = _send_code(request, mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD)
+                        if error:
+                            errors["sms_code"] = error.messages
+                    if "sms_code" not in errors:
+                        # The same words whether or not the account exists.
+                        messages.success(request, "如证件号码和姓名正确，短信验证码已发送至该账号绑定的手机号码。")
+                else:
+                    errors.update(bound.errors)
+            form = _redisplay(ResetPasswordForm, request, request.POST,
+                              errors={k: v for k, v in errors.items() if k != "captcha"})
+            code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
+        else:
+            form = ResetPasswordForm(request.POST)
+            status = 400
+            if form.is_valid():
+                user = _applicant_by_identity(form.cleaned_data)
+                try:
+                    if user is None or not user.mobile:
+                        raise ValidationError("短信验证码不正确，请核对证件号码、姓名和验证码")
+                    sms_code = check_sms_code(mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD,
+                                              code=form.cleaned_data["sms_code"])
+                except ValidationError as error:
+                    form.add_error("sms_code", error)
+                else:
+                    services.reset_password(user=user, new_password=form.cleaned_data["password1"],
+                                            sms_code=sms_code, client_ip=client_ip(request))
+                    messages.success(request, "密码已重设，请使用新密码登录。所有设备上的登录均已退出。")
+                    return redirect("accounts:sign_in")
+    return render(request, "accounts/reset_password.html",
+                  {"form": form, "code_form": code_form,
+                   "error_summary": form.error_summary() + code_form.error_summary()}, status=status)
+
+
+def _applicant_by_identity(data):
+    user = find_applicant(data["document_number"])
+    if user is None or user.document_type != data["document_type"] or user.full_name != data["full_name"]:
+        return None
+    return user
+
+
+# --- legacy holders ------------------------------------------------------------------------------------------
+
+
+def activate(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    code_form = SendCodeForm()
+    status = 200
+    wait_seconds = 0
+    if request.method != "POST":
+        form = ActivationForm()
+    else:
+        action = request.POST.get("action", "submit")
+        if action in {"send_code", "refresh_captcha"}:
+            errors = {}
+            if action == "send_code":
+                bound = SendCodeForm(request.POST)
+                if bound.is_valid():
+                    error = _send_code(request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.ACTIVATE)
+                    if error:
+                        errors["sms_code"] = error.messages
+                    else:
+                        messages.success(request, CODE_SENT)
+                    wait_seconds = seconds_until_next_code(mobile=bound.cleaned_data["mobile"])
+                else:
+                    errors.update(bound.errors)
+            form = _redisplay(ActivationForm, request, request.POST,
+                              errors={k: v for k, v in errors.items() if k != "captcha"})
+            code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
+        else:
+            form = ActivationForm(request.POST)
+            status = 400
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.ACTIVATE, code=data["sms_code"])
+                except ValidationError as error:
+                    form.add_error("sms_code", error)
+                else:
+                    try:
+                        user = services.activate_legacy_account(
+                            document_type=data["document_type"], document_number=data["document_number"],
+                            full_name=data["full_name"], mobile=data["mobile"], password=data["password1"],
+                            sms_code=sms_code, client_ip=client_ip(request),
+                        )
+                    except services.MobileTaken as error:
+                        form.add_error("mobile", error)
+                    except ValidationError as error:
+                        form.add_error("document_number", error)
+                    else:
+                        login(request, user, backend="kuaiji.accounts.backends.ApplicantBackend")
+                        messages.success(request, "密码设置成功，您的账号已启用。")
+                        return redirect("accounts:home")
+    return render(request, "accounts/activate.html",
+                  {"form": form, "code_form": code_form, "wait_seconds": wait_seconds,
+                   "error_summary": form.error_summary() + code_form.error_summary()}, status=status)
+
+
+# --- account appeals -------------------------------------------------------------------------------------------
+
+APPEAL_PHOTO_FIELDS = [
+    ("photo_front", IdentityPhotoKind.FRONT),
+    ("photo_back", IdentityPhotoKind.BACK),
+    ("photo_in_hand", IdentityPhotoKind.IN_HAND),
+]
+
+
+def appeal(request):
+    slots = [PhotoSlot(field=field, kind=kind) for field, kind in APPEAL_PHOTO_FIELDS]
+    code_form = SendCodeForm()
+    status = 200
+    wait_seconds = 0
+    if request.method != "POST":
+        form = AppealForm()
+    else:
+        data = request.POST.copy()
+        _accept_photos(request, data, slots)
+        photo_errors = {slot.field: slot.error.messages for slot in slots if slot.error}
+        action = request.POST.get("action", "submit")
+        if action in {"send_code", "refresh_captcha"}:
+            errors = dict(photo_errors)
+            if action == "send_code":
+                bound = SendCodeForm(data)
+                if bound.is_valid():
+                    error = _send_code(request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.APPEAL)
+                    if error:
+                        errors["sms_code"] = error.messages
+                    else:
+                        messages.success(request, CODE_SENT)
+                    wait_seconds = seconds_until_next_code(mobile=bound.cleaned_data["mobile"])
+                else:
+                    errors.update(bound.errors)
+            form = _redisplay(AppealForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"})
+            code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
+        else:
+            form = AppealForm(data, request.FILES)
+            status = 400
+            if form.is_valid() and not photo_errors and all(slot.photo for slot in slots):
+                cleaned = form.cleaned_data
+                try:
+                    sms_code = check_sms_code(mobile=cleaned["mobile"], purpose=SmsPurpose.APPEAL, code=cleaned["sms_code"])
+                    filed = services.file_appeal(
+                        reason=cleaned["reason"], document_type=cleaned["document_type"],
+                        document_number=cleaned["document_number"], full_name=cleaned["full_name"],
+                        new_mobile=cleaned["mobile"], explanation=cleaned["explanation"], sms_code=sms_code,
+                        photos={slot.kind: slot.photo for slot in slots}, client_ip=client_ip(request),
+                    )
+                except ValidationError as error:
+                    form.add_error("sms_code", error)
+                else:
+                    return redirect("accounts:appeal_status", appeal_uuid=filed.uuid)
+            for slot in slots:
+                if slot.error:
+                    form.add_error(slot.field, slot.error)
+                elif slot.photo is None and slot.field not in form.errors:
+                    form.add_error(slot.field, f"请上传{form.fields[slot.field].label}")
+    return render(request, "accounts/appeal.html",
+                  {"form": form, "code_form": code_form, "wait_seconds": wait_seconds,
+                   "photos": {slot.field: slot.photo for slot in slots},
+                   "error_summary": form.error_summary() + code_form.error_summary()}, status=status)
+
+
+def appeal_status(request, appeal_uuid):
+    """Anyone holding the appeal's number (a random uuid) sees its state, with personal data masked."""
+    filed = get_object_or_404(AccountAppeal, uuid=appeal_uuid)
+    return render(request, "accounts/appeal_status.html", {
+        "appeal": filed,
+        "masked_document_number": mask_document_number(filed.document_number),
+        "masked_mobile": mask_mobile(filed.new_mobile),
+        "status_url": request.build_absolute_uri(reverse("accounts:appeal_status", args=[filed.uuid])),
+    })
+
+
+# --- the SMS outbox (the default SMS backend's messages) -----------------------------------------------------
+
+
+def sms_outbox(request):
+    user = request.user
+    allowed = settings.KUAIJI_SMS_OUTBOX_PUBLIC or (user.is_authenticated and user.account_type == AccountType.STAFF)
+    if not allowed or settings.KUAIJI_SMS_BACKEND != "kuaiji.accounts.sms.OutboxBackend":
+        raise Http404
+    return render(request, "accounts/sms_outbox.html", {"outbox": read_outbox(limit=50)})

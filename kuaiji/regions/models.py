@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import DepartmentLevel, DivisionLevel
@@ -24,6 +25,11 @@ class Division(models.Model):
     valid_until = models.PositiveSmallIntegerField(
         _("停用年份"), null=True, blank=True, help_text=_("空表示现行有效。")
     )
+    is_placeholder = models.BooleanField(
+        _("统计用占位代码"),
+        default=False,
+        help_text=_("如“市辖区”“县”“省直辖县级行政单位”：保留以挂接下级区划，但不在地址选择中出现。"),
+    )
 
     class Meta:
         verbose_name = _("行政区划")
@@ -36,6 +42,23 @@ class Division(models.Model):
     @property
     def in_force(self) -> bool:
         return self.valid_until is None
+
+
+class DivisionSource(models.Model):
+    """One load of the division table: which source, which version, when, how many codes."""
+
+    source_name = models.CharField(_("数据来源"), max_length=100)
+    version = models.CharField(_("版本"), max_length=32, help_text=_("加载时安装的 python-stdnum 版本。"))
+    loaded_at = models.DateTimeField(_("加载时间"), default=timezone.now)
+    division_count = models.PositiveIntegerField(_("区划代码数"))
+
+    class Meta:
+        verbose_name = _("行政区划数据版本")
+        verbose_name_plural = _("行政区划数据版本")
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} {self.version} ({self.loaded_at:%Y-%m-%d})"
 
 
 class Department(models.Model):

@@ -1,0 +1,58 @@
+import re
+
+from django.contrib.auth.backends import ModelBackend
+
+from .constants import AccountType
+from .models import User
+
+MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_login(raw: str) -> str:
+    return "".join((raw or "").split()).upper()
+
+
+def find_applicant(login: str) -> User | None:
+    """The applicant whose document number, or verified mobile, is ``login``."""
+    login = normalise_login(login)
+    if not login:
+        return None
+    applicants = User.objects.filter(account_type=AccountType.APPLICANT)
+    if MOBILE_PATTERN.match(login):
+        user = applicants.filter(mobile=login, mobile_verified_at__isnull=False).first()
+        if user is not None:
+            return user
+    # Passport numbers are unique per type only; the first match is enough to check a password
+    # against, and a collision between two passports is left to an appeal.
+    return applicants.filter(document_number=login).order_by("pk").first()
+
+
+class ApplicantBackend(ModelBackend):
+    """Applicants sign in with a document number (or their verified mobile) and a password."""
+
+    def authenticate(self, request, login=None, password=None, **kwargs):
+        if login is None or password is None:
+            return None
+        user = find_applicant(login)
+        if user is None:
+            # Run the hasher anyway so an unknown number takes as long as a wrong password.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+class StaffBackend(ModelBackend):
+    """Staff sign in with their user name; the second factor comes with the review screens."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user = User.objects.filter(account_type=AccountType.STAFF, username=username.strip()).first()
+        if user is None:
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,326 @@
+"""Account services: the one place each account rule lives. Views, the API and commands call these.
+
+Permission checks are the caller's (views decide who may call); every function here that changes
+state runs in a transaction and writes its audit event in it.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from kuaiji.audit.services import record_event
+from kuaiji.core.images import clean_image_upload
+from kuaiji.core.storage import save_clean_image
+
+from .constants import AccountType, IdentityPhotoKind
+from .models import AccountAppeal, IdentityPhoto, LegacyHolder, SmsCode, User
+from .sessions import end_sessions
+from .verification import consume_sms_code
+
+
+class DocumentNumberTaken(ValidationError):
+    pass
+
+
+class MobileTaken(ValidationError):
+    pass
+
+
+def document_taken_message():
+    return format_html(
+        '该证件号码已注册。如忘记密码，请<a href="{}">找回密码</a>；如不是您本人注册的，请<a href="{}">提交账号申诉</a>。',
+        reverse("accounts:reset_password"),
+        reverse("accounts:appeal"),
+    )
+
+
+def mobile_taken_message():
+    return format_html(
+        '该手机号码已绑定其他账号。如该号码现由您使用，请<a href="{}">提交账号申诉</a>。', reverse("accounts:appeal")
+    )
+
+
+def store_identity_photo(*, upload, kind: str, upload_session: str, owner: User | None = None) -> IdentityPhoto:
+    """Check, re-encode and store a photo of an identity document. Raises ValidationError."""
+    image = clean_image_upload(upload)
+    name = save_clean_image(image, prefix="identity")
+    try:
+        return IdentityPhoto.objects.create(
+            kind=kind,
+            file=name,
+            content_type=image.content_type,
+            sha256=image.sha256,
+            size=image.size,
+            width=image.width,
+            height=image.height,
+            original_name=(getattr(upload, "name", "") or "")[:200],
+            owner=owner,
+            upload_session=upload_session,
+        )
+    except Exception:
+        # No orphan file when the row could not be written.
+        from kuaiji.core.storage import delete_stored_file
+
+        delete_stored_file(name)
+        raise
+
+
+def pending_identity_photo(*, photo_uuid, upload_session: str, kind: str) -> IdentityPhoto | None:
+    """A photo this browser uploaded and nobody has claimed yet."""
+    if not photo_uuid or not upload_session:
+        return None
+    try:
+        return IdentityPhoto.objects.filter(
+            uuid=photo_uuid, upload_session=upload_session, kind=kind, owner__isnull=True, appeal__isnull=True
+        ).first()
+    except ValidationError:
+        return None
+
+
+def _applicants():
+    return User.objects.filter(account_type=AccountType.APPLICANT)
+
+
+def _check_not_taken(*, document_type: str, document_number: str, mobile: str, exclude_pk=None) -> None:
+    if User.objects.filter(document_type=document_type, document_number=document_number).exclude(pk=exclude_pk).exists():
+        raise DocumentNumberTaken(document_taken_message(), code="document_taken")
+    if _applicants().filter(mobile=mobile).exclude(pk=exclude_pk).exists():
+        raise MobileTaken(mobile_taken_message(), code="mobile_taken")
+
+
+def register_applicant(
+    *,
+    document_type: str,
+    document_number: str,
+    full_name: str,
+    mobile: str,
+    password: str,
+    sms_code: SmsCode,
+    id_photo: IdentityPhoto,
+    client_ip: str,
+) -> User:
+    """Create an applicant's account.
+
+    Preconditions: every field is already cleaned, the SMS code was checked for ``mobile`` (it is used
+    up here, also when the number turns out to be taken, so one code cannot probe many numbers) and
+    the password validated. Raises DocumentNumberTaken / MobileTaken.
+    """
+    # The code is used up in its own transaction first: it stays used when the number is taken.
+    consume_sms_code(sms_code)
+    with transaction.atomic():
+        return _create_applicant(
+            document_type=document_type,
+            document_number=document_number,
+            full_name=full_name,
+            mobile=mobile,
+            password=password,
+            id_photo=id_photo,
+            client_ip=client_ip,
+        )
+
+
+def _create_applicant(*, document_type, document_number, full_name, mobile, password, id_photo, client_ip) -> User:
+    _check_not_taken(document_type=document_type, document_number=document_number, mobile=mobile)
+    now = timezone.now()
+    legacy = LegacyHolder.objects.filter(
+        document_type=document_type, document_number=document_number, activated_at__isnull=True, user__isnull=True
+    ).first()
+    user = User(
+        account_type=AccountType.APPLICANT,
+        document_type=document_type,
+        document_number=document_number,
+        full_name=full_name,
+        mobile=mobile,
+        mobile_verified_at=now,
+        legacy_holder=legacy if legacy and legacy.full_name == full_name else None,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        # Two registrations of the same number at once: the unique constraints decide.
+        raise DocumentNumberTaken(document_taken_message(), code="document_taken") from error
+    if user.legacy_holder_id:
+        LegacyHolder.objects.filter(pk=user.legacy_holder_id).update(activated_at=now)
+    IdentityPhoto.objects.filter(pk=id_photo.pk).update(owner=user, upload_session="")
+    record_event(action="account.registered", actor=user, target=user, ip=client_ip)
+    return user
+
+
+def validate_new_password(password: str, *, document_number: str | None) -> None:
+    validate_password(password, user=User(document_number=document_number))
+
+
+@transaction.atomic
+def reset_password(*, user: User, new_password: str, sms_code: SmsCode, client_ip: str) -> None:
+    """Set a new password after the registered phone's code was checked; ends every session."""
+    consume_sms_code(sms_code)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_event(action="account.password_reset", actor=user, target=user, ip=client_ip)
+    transaction.on_commit(lambda: end_sessions(user))
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str, current_session_key: str | None, client_ip: str) -> None:
+    """Change the password of a signed-in user (old password already checked); ends the other sessions."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_event(action="account.password_changed", actor=user, target=user, ip=client_ip)
+    transaction.on_commit(lambda: end_sessions(user, keep_session_key=current_session_key))
+
+
+class LegacyHolderNotFound(ValidationError):
+    pass
+
+
+def activate_legacy_account(
+    *,
+    document_type: str,
+    document_number: str,
+    full_name: str,
+    mobile: str,
+    password: str,
+    sms_code: SmsCode,
+    client_ip: str,
+) -> User:
+    """Create the account of a holder of the former accounting certificate imported from an old register.
+
+    The name must match the imported record. Raises LegacyHolderNotFound, DocumentNumberTaken, MobileTaken.
+    """
+    consume_sms_code(sms_code)
+    with transaction.atomic():
+        return _activate(
+            document_type=document_type,
+            document_number=document_number,
+            full_name=full_name,
+            mobile=mobile,
+            password=password,
+            client_ip=client_ip,
+        )
+
+
+def _activate(*, document_type, document_number, full_name, mobile, password, client_ip) -> User:
+    holder = (
+        LegacyHolder.objects.select_for_update()
+        .filter(document_type=document_type, document_number=document_number, full_name=full_name)
+        .first()
+    )
+    if holder is None:
+        raise LegacyHolderNotFound(
+            format_html(
+                '原持证人员名单中没有与该姓名和证件号码对应的记录，请核对；如从未取得会计从业资格证书，请<a href="{}">注册新用户</a>。',
+                reverse("accounts:register"),
+            ),
+            code="legacy_not_found",
+        )
+    _check_not_taken(document_type=document_type, document_number=document_number, mobile=mobile)
+    now = timezone.now()
+    user = User(
+        account_type=AccountType.APPLICANT,
+        document_type=document_type,
+        document_number=document_number,
+        full_name=full_name,
+        mobile=mobile,
+        mobile_verified_at=now,
+        legacy_holder=holder,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise DocumentNumberTaken(document_taken_message(), code="document_taken") from error
+    holder.activated_at = now
+    holder.save(update_fields=["activated_at"])
+    record_event(action="account.legacy_activated", actor=user, target=user, ip=client_ip)
+    return user
+
+
+@transaction.atomic
+def file_appeal(
+    *,
+    reason: str,
+    document_type: str,
+    document_number: str,
+    full_name: str,
+    new_mobile: str,
+    explanation: str,
+    sms_code: SmsCode,
+    photos: dict[str, IdentityPhoto],
+    client_ip: str,
+) -> AccountAppeal:
+    """File an account appeal; it waits for staff of the department covering the person."""
+    missing = {IdentityPhotoKind.FRONT, IdentityPhotoKind.BACK, IdentityPhotoKind.IN_HAND} - set(photos)
+    if missing:
+        raise ValidationError("请上传证件人像面、国徽面和手持证件照片", code="photos_missing")
+    consume_sms_code(sms_code)
+    appeal = AccountAppeal.objects.create(
+        reason=reason,
+        document_type=document_type,
+        document_number=document_number,
+        full_name=full_name,
+        new_mobile=new_mobile,
+        explanation=explanation,
+        client_ip=client_ip,
+    )
+    IdentityPhoto.objects.filter(pk__in=[photo.pk for photo in photos.values()]).update(appeal=appeal, upload_session="")
+    record_event(action="appeal.filed", target=appeal, ip=client_ip, details={"reason": reason})
+    return appeal
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] | None = None
+
+
+def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
+    """Import (row number, {姓名, 证件类型, 证件号码, 证书编号}) rows from an old register.
+
+    Valid rows are written (re-importing updates them), invalid ones reported with their reason; the
+    import records the source file and row of each person.
+    """
+    from kuaiji.core.constants import DocumentType
+    from kuaiji.core.validators import clean_document_number, clean_person_name
+
+    labels = {label: value for value, label in DocumentType.choices}
+    report = ImportReport(errors=[])
+    with transaction.atomic():
+        for row_number, row in rows:
+            try:
+                document_type = labels.get((row.get("证件类型") or "").strip() or "居民身份证")
+                if document_type is None:
+                    raise ValidationError("证件类型不正确")
+                document_number = clean_document_number(document_type, str(row.get("证件号码") or ""))
+                full_name = clean_person_name(str(row.get("姓名") or ""))
+            except ValidationError as error:
+                report.errors.append((row_number, "；".join(error.messages)))
+                continue
+            _, created = LegacyHolder.objects.update_or_create(
+                document_type=document_type,
+                document_number=document_number,
+                defaults={
+                    "full_name": full_name,
+                    "certificate_number": str(row.get("证书编号") or "").strip()[:64],
+                    "source_file": source_file[:255],
+                    "source_row": row_number,
+                },
+            )
+            if created:
+                report.created += 1
+            else:
+                report.updated += 1
+        record_event(
+            action="legacy.imported",
+            details={"source_file": source_file, "created": report.created, "updated": report.updated,
+                     "errors": len(report.errors)},
+        )
+    return report

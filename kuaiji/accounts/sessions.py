@@ -1,0 +1,49 @@
+"""Server-side sessions per account, so signing out, resetting a password or an appeal can end them."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.dispatch import receiver
+from django.utils import timezone
+
+from kuaiji.core.http import client_ip
+
+from .models import User, UserSession
+
+SIGNED_IN_AT = "kuaiji_signed_in_at"
+LAST_SEEN_AT = "kuaiji_last_seen_at"
+
+
+def _store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def end_sessions(user: User, *, keep_session_key: str | None = None) -> int:
+    """Delete the user's sessions from the session store (except ``keep_session_key``)."""
+    store = _store()
+    ended = 0
+    for record in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or ""):
+        store(session_key=record.session_key).delete()
+        record.delete()
+        ended += 1
+    return ended
+
+
+@receiver(user_logged_in)
+def _track_session(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    now = timezone.now().timestamp()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN_AT] = now
+    request.session.save()
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key, defaults={"user": user, "client_ip": client_ip(request)}
+    )
+
+
+@receiver(user_logged_out)
+def _forget_session(sender, request, user, **kwargs):
+    if request is not None and getattr(request, "session", None) is not None and request.session.session_key:
+        UserSession.objects.filter(session_key=request.session.session_key).delete()

@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from kuaiji.core.http import client_ip
+
+from .models import AuditEvent
+
+
+def record_event(
+    *,
+    action: str,
+    actor=None,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    ip: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an audit event. Call it inside the transaction of the change it records."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    target_id = ""
+    if target is not None:
+        target_id = str(getattr(target, "uuid", None) or target.pk)
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target_id,
+        client_ip=ip or (client_ip(request) if request is not None else None),
+        details=details or {},
+    )

@@ -1,0 +1,96 @@
+"""Reads over divisions and departments.
+
+Placeholders (市辖区, 县, 省直辖县级行政单位 …) are skipped when divisions are *shown*: their children are
+listed one level up, under the province, as the province itself administers them (北京市 → 东城区;
+海南省 → 五指山市). They remain in the parent chain, which ``department_covering`` follows.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .constants import DivisionLevel
+from .models import Department, Division
+
+
+def _shown_children_of(parent: Division | str | OuterRef) -> Q:
+    """Divisions listed under ``parent``: its own children and those of its placeholder children."""
+    return Q(parent=parent) | Q(parent__parent=parent, parent__is_placeholder=True)
+
+
+def _in_force_and_shown() -> QuerySet[Division]:
+    return Division.objects.filter(valid_until__isnull=True, is_placeholder=False)
+
+
+def divisions_in_force(*, parent_code: str | None) -> QuerySet[Division]:
+    """The divisions an address picker offers under ``parent_code`` (the provinces when None).
+
+    Only codes in force and never placeholders; the children of a placeholder are lifted to the
+    placeholder's parent, so province-administered counties (Hainan's 4690xx, Hubei's 4290xx) and the
+    districts of the municipalities (1101xx) appear under their province. Each row is annotated with
+    ``has_children`` so a picker knows where to stop (东莞市, 嘉峪关市 have none and are selectable).
+    An unknown ``parent_code`` gives an empty queryset. Ordered by code.
+    """
+    if parent_code is None:
+        queryset = _in_force_and_shown().filter(level=DivisionLevel.PROVINCE)
+    else:
+        queryset = _in_force_and_shown().filter(_shown_children_of(parent_code))
+    return queryset.annotate(
+        has_children=Exists(_in_force_and_shown().filter(_shown_children_of(OuterRef("code"))))
+    ).order_by("code")
+
+
+def division_path(code: str, *, include_placeholders: bool = False) -> list[Division]:
+    """The chain province → prefecture → county ending at ``code`` ([] when the code is unknown).
+
+    Placeholders are left out unless asked for, so the path reads as an address: 北京市 → 东城区, not
+    北京市 → 市辖区 → 东城区. One query (the chain is at most three deep).
+    """
+    division = Division.objects.select_related("parent__parent").filter(code=code).first()
+    path: list[Division] = []
+    node = division
+    while node is not None:
+        if include_placeholders or not node.is_placeholder:
+            path.append(node)
+        node = node.parent
+    path.reverse()
+    return path
+
+
+def department_covering(division_code: str) -> Department | None:
+    """The active department nearest above ``division_code``: its own, else its prefecture's, else its
+    province's — following the Division parent chain (placeholders included), not code prefixes.
+
+    Works for abolished codes too (old records keep them). None when the code is unknown or no active
+    department covers any division of its chain. Two queries.
+    """
+    division = Division.objects.select_related("parent__parent").filter(code=division_code).first()
+    chain: list[str] = []
+    node = division
+    while node is not None:
+        chain.append(node.code)
+        node = node.parent
+    if not chain:
+        return None
+    departments = {
+        department.division_id: department
+        for department in Department.objects.filter(division_id__in=chain, is_active=True)
+    }
+    return next((departments[code] for code in chain if code in departments), None)
+
+
+def departments_below(department: Department) -> QuerySet[Department]:
+    """``department`` and every department under it by parent links, active or not.
+
+    One query per level of the tree (three levels in practice: province → prefecture → county), then
+    the returned queryset. A recursive CTE would make it one query if the tree ever grows deeper or
+    this becomes hot. Cycles in the parent links cannot loop forever: each id is visited once.
+    """
+    seen = {department.pk}
+    frontier = [department.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            if pk not in seen
+        ]
+        seen.update(frontier)
+    return Department.objects.filter(pk__in=seen)
