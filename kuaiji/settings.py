@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kuaiji.regions",
     "kuaiji.accounts",
     "kuaiji.audit",
+    "kuaiji.demo",
 ]
 
 MIDDLEWARE = [

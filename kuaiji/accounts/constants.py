@@ -30,3 +30,12 @@ class IdentityPhotoKind(models.TextChoices):
     FRONT = "front", _("身份证件人像面")
     BACK = "back", _("身份证件国徽面")
     IN_HAND = "in_hand", _("手持身份证件照片")
+
+
+class StaffRole(models.TextChoices):
+    """Staff roles are Django groups of these names; their permissions come with the review screens."""
+
+    REVIEWER = "审核员", _("审核员")
+    DEPARTMENT_ADMIN = "部门管理员", _("部门管理员")
+    AUDITOR = "审计员", _("审计员")
+    PLATFORM_ADMIN = "平台管理员", _("平台管理员")

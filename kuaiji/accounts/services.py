@@ -324,3 +324,28 @@ def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
                      "errors": len(report.errors)},
         )
     return report
+
+
+def ensure_role_groups() -> None:
+    from django.contrib.auth.models import Group
+
+    from .constants import StaffRole
+
+    for role in StaffRole:
+        Group.objects.get_or_create(name=role.value)
+
+
+@transaction.atomic
+def ensure_staff_member(*, username: str, full_name: str, department, roles: list[str], password: str,
+                        is_platform_admin: bool = False) -> User:
+    """Create a staff account if it does not exist yet (demo data and set-up scripts)."""
+    from django.contrib.auth.models import Group
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, account_type=AccountType.STAFF, full_name=full_name, department=department,
+                    is_staff=is_platform_admin, is_superuser=is_platform_admin)
+        user.set_password(password)
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=roles))
+    return user

@@ -1,0 +1,37 @@
+# Kuaiji — the two set-up commands: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PORT ?= 8000
+
+.PHONY: demo test lint bench clean-demo
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed-base: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-base
+
+## Run the product on its embedded default (SQLite + files under ./var) with demo data.
+demo: $(VENV)/.installed-base
+	PORT=$(PORT) bin/demo
+
+## Run the whole suite: ruff, pytest on SQLite, on PostgreSQL, and the browser journeys.
+test: $(VENV)/.installed-dev
+	bin/run-tests
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+## Benchmarks print numbers; they are not part of the test suite.
+bench: $(VENV)/.installed-dev
+	$(VENV)/bin/python -m bench
+
+clean-demo:
+	rm -rf var/

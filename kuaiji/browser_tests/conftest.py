@@ -1,0 +1,110 @@
+"""Fixtures for the browser journeys: one Chromium for the session, a fresh page per test at a phone or a
+desktop size, the live server, and ``shot`` to save a screenshot of each step.
+
+Every test here is marked ``browser`` and runs against pytest-django's live server, which commits for
+real (``transaction=True``): on_commit callbacks such as sending an SMS keep Django's behaviour. The live
+server's database is flushed after each test, so data migrations (administrative divisions) are gone
+for the tests that follow; the account pages do not need them.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread
+# (factories, reading the outbox) would otherwise be refused as "async unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("KUAIJI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = HERE.parent.parent / "test-artifacts" / "screenshots"
+
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder: ``browser``, and a database that commits for real."""
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def page(browser, live_server, viewport):
+    """A page in a fresh context (no cookies) whose relative URLs go to the live server.
+
+    Script errors and messages the console reports as errors (a CSP violation, a missing asset) fail
+    the test.
+    """
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", **VIEWPORTS[viewport])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None,
+    )
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+@pytest.fixture
+def shot(request, viewport):
+    """``shot(page, name)``: save a full-page screenshot of the step and check the page is no wider
+    than the screen.
+
+    Files are ``test-artifacts/screenshots/<test>-<viewport>-<nn>-<name>.png``, numbered in step order.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"^test_", "", request.node.originalname)
+    steps = iter(range(1, 100))
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{test_name}-{viewport}-{next(steps):02d}-{name}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except PlaywrightError as error:  # the page is still usable; the check below matters more
+            pytest.fail(f"screenshot {path.name} failed: {error}")
+        scroll_width, inner_width = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert scroll_width <= inner_width, (
+            f"{page.url} is wider than the screen at step {name}: {scroll_width}px > {inner_width}px"
+        )
+        return path
+
+    return take
