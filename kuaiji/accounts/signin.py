@@ -24,7 +24,12 @@ def login_key(raw_login: str | None) -> str | None:
 
 def axes_username(request, credentials) -> str | None:
     credentials = credentials or {}
-    return login_key(credentials.get("login") or credentials.get("username"))
+    raw = credentials.get("login") or credentials.get("username")
+    if not raw and request is not None:
+        # On a successful sign-in axes asks with the user's USERNAME_FIELD, which applicants leave empty;
+        # their failures were counted under what was typed, so reset those.
+        raw = getattr(request, "POST", {}).get("login")
+    return login_key(raw)
 
 
 def _recent(now=None):

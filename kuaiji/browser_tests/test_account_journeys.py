@@ -1,0 +1,210 @@
+"""Account journeys in a real browser, at a phone and a desktop size, with a screenshot of every step.
+
+Run alone with ``pytest kuaiji/browser_tests -p no:xdist`` (or ``-m browser``); screenshots land in
+test-artifacts/screenshots/.
+"""
+
+import random
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kuaiji.accounts.tests.factories import PASSWORD, ApplicantFactory, LegacyHolderFactory
+from kuaiji.accounts.tests.helpers import jpeg_bytes, last_code_for
+from kuaiji.core.fakes import fake_mobile, fake_resident_id
+from kuaiji.core.validators import mask_document_number
+
+MINORITY_NAME = "热依拉·阿不都热合曼"
+NEW_PASSWORD = "Xining2026qh"
+
+
+@pytest.fixture
+def person():
+    rng = random.Random(20260315)
+    return {"document_number": fake_resident_id(rng=rng), "mobile": fake_mobile(rng=rng)}
+
+
+@pytest.fixture
+def id_photo(tmp_path):
+    path = tmp_path / "id-front.jpg"
+    path.write_bytes(jpeg_bytes(width=856, height=540, color=(214, 196, 170)))
+    return path
+
+
+def field(page: Page, label: str):
+    """The input whose label reads ``label`` (the required-field star is not part of the name)."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}\*?$"))
+
+
+def send_code(page: Page, mobile: str | None) -> str:
+    """Answer the picture captcha, ask for the SMS code and read it from the outbox."""
+    field(page, "图片验证码").fill("PASSED")
+    page.get_by_role("button", name="获取短信验证码").click()
+    expect(page.locator(".notice-success")).to_contain_text("短信验证码")
+    # The page came back: the button counts down until another code may be asked for.
+    expect(page.locator("button[data-wait-seconds]")).to_be_disabled()
+    expect(page.locator("button[data-wait-seconds]")).to_contain_text("秒后可重新获取")
+    return last_code_for(mobile) if mobile else ""
+
+
+def sign_out(page: Page):
+    page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    expect(page.locator(".notice")).to_contain_text("您已安全退出")
+
+
+def sign_in(page: Page, login: str, password: str):
+    field(page, "证件号码或手机号码").fill(login)
+    field(page, "密码").fill(password)
+    page.get_by_role("main").get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_registration_sign_in_sign_out(page: Page, shot, person, id_photo):
+    number, mobile = person["document_number"], person["mobile"]
+    page.goto("/sign-in/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("会计人员登录")
+    shot(page, "sign-in")
+
+    page.get_by_role("link", name="新用户注册", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("新用户注册")
+    shot(page, "register-empty")
+
+    field(page, "证件类型").select_option(label="居民身份证")
+    field(page, "证件号码").fill(number)
+    field(page, "姓名").fill(MINORITY_NAME)
+    field(page, "手机号码").fill(mobile)
+    code = send_code(page, mobile)
+    # Everything typed came back with the page.
+    expect(field(page, "证件号码")).to_have_value(number)
+    expect(field(page, "姓名")).to_have_value(MINORITY_NAME)
+    expect(field(page, "手机号码")).to_have_value(mobile)
+    shot(page, "code-sent")
+
+    field(page, "短信验证码").fill(code)
+    field(page, "密码").fill(NEW_PASSWORD)
+    field(page, "确认密码").fill(NEW_PASSWORD)
+    field(page, "身份证件人像面照片").set_input_files(id_photo)
+    submit = page.get_by_role("button", name="注册", exact=True)
+    expect(submit).to_be_disabled()
+    shot(page, "filled-agreement-not-ticked")
+    page.get_by_label(re.compile("我已阅读并同意")).check()
+    expect(submit).to_be_enabled()
+    shot(page, "filled")
+    submit.click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator(".notice-success")).to_contain_text("注册成功")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{MINORITY_NAME}")
+    summary = page.locator(".summary-list")
+    expect(summary).to_contain_text(MINORITY_NAME)
+    expect(summary).to_contain_text(mask_document_number(number))
+    expect(summary).not_to_contain_text(number)
+    shot(page, "home")
+
+    sign_out(page)
+    shot(page, "signed-out")
+    sign_in(page, number, NEW_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{MINORITY_NAME}")
+    shot(page, "signed-in-again")
+    sign_out(page)
+
+
+def test_bad_input_keeps_what_was_typed(page: Page, shot, person, id_photo):
+    number = person["document_number"]
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    page.goto("/register/")
+    field(page, "证件号码").fill(wrong)
+    field(page, "姓名").fill(MINORITY_NAME)
+    field(page, "手机号码").fill(person["mobile"])
+    field(page, "密码").fill(NEW_PASSWORD)
+    field(page, "确认密码").fill(NEW_PASSWORD)
+    page.get_by_label(re.compile("我已阅读并同意")).check()
+    page.get_by_role("button", name="注册", exact=True).click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("请修改以下问题")
+    link = summary.get_by_role("link", name="身份证号码最后一位校验不正确，请核对")
+    expect(link).to_have_attribute("href", "#id_document_number")
+    # The summary takes the focus, so a screen reader reads it out.
+    expect(summary).to_be_focused()
+    group = page.locator("#id_document_number-group")
+    expect(group.locator(".error-message")).to_have_text("身份证号码最后一位校验不正确，请核对")
+    expect(field(page, "证件号码")).to_have_attribute("aria-invalid", "true")
+    described_by = field(page, "证件号码").get_attribute("aria-describedby") or ""
+    assert "id_document_number_error" in described_by.split()
+    # What was typed is still there (passwords aside, as browsers expect).
+    expect(field(page, "证件号码")).to_have_value(wrong)
+    expect(field(page, "姓名")).to_have_value(MINORITY_NAME)
+    expect(field(page, "手机号码")).to_have_value(person["mobile"])
+    shot(page, "errors")
+
+    link.click()
+    expect(field(page, "证件号码")).to_be_focused()
+    shot(page, "error-link-followed")
+
+
+def test_forgotten_password(page: Page, shot):
+    user = ApplicantFactory()
+    page.goto("/sign-in/")
+    page.get_by_role("main").get_by_role("link", name="忘记密码").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("忘记密码")
+    shot(page, "reset-empty")
+
+    field(page, "证件号码").fill(user.document_number)
+    field(page, "姓名").fill(user.full_name)
+    code = send_code(page, user.mobile)
+    expect(page.locator(".notice-success")).to_contain_text("绑定的手机号码")
+    expect(page.locator("main")).not_to_contain_text(user.mobile)
+    shot(page, "code-sent")
+
+    field(page, "短信验证码").fill(code)
+    field(page, "密码").fill(NEW_PASSWORD)
+    field(page, "确认密码").fill(NEW_PASSWORD)
+    shot(page, "filled")
+    page.get_by_role("button", name="重设密码").click()
+
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    expect(page.locator(".notice-success")).to_contain_text("密码已重设")
+    shot(page, "reset-done")
+    field(page, "证件号码或手机号码").fill(user.document_number)
+    field(page, "密码").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="登录").click()
+    expect(page.get_by_role("alert")).to_contain_text("证件号码（手机号码）或密码不正确")
+    shot(page, "old-password-refused")
+    sign_in(page, user.mobile, NEW_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{user.full_name}")
+    shot(page, "signed-in")
+    sign_out(page)
+
+
+def test_legacy_activation(page: Page, shot):
+    holder = LegacyHolderFactory()
+    mobile = fake_mobile(rng=random.Random(7))
+    page.goto("/sign-in/")
+    page.get_by_role("link", name="原持有会计从业资格证书人员：设置密码").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("原有用户设置密码")
+    shot(page, "activate-empty")
+
+    field(page, "姓名").fill(holder.full_name)
+    field(page, "证件类型").select_option(label="居民身份证")
+    field(page, "证件号码").fill(holder.document_number)
+    field(page, "手机号码").fill(mobile)
+    code = send_code(page, mobile)
+    shot(page, "code-sent")
+
+    field(page, "短信验证码").fill(code)
+    field(page, "密码").fill(NEW_PASSWORD)
+    field(page, "确认密码").fill(NEW_PASSWORD)
+    shot(page, "filled")
+    page.get_by_role("button", name="设置密码并启用账号").click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator(".notice-success")).to_contain_text("您的账号已启用")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{holder.full_name}")
+    expect(page.locator(".summary-list")).to_contain_text("原会计从业资格证书")
+    shot(page, "home")
+    sign_out(page)
+    sign_in(page, holder.document_number, NEW_PASSWORD)
+    shot(page, "signed-in-again")
