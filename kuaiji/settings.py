@@ -104,8 +104,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kuaiji.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: it says why the session was ended.
+    "kuaiji.accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -220,7 +221,7 @@ AUTHENTICATION_BACKENDS = [
     "kuaiji.accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "kuaiji.accounts.hashers.TestArgon2PasswordHasher" if IS_TEST else "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +244,8 @@ AXES_USERNAME_CALLABLE = "kuaiji.accounts.signin.axes_username"
 AXES_CLIENT_IP_CALLABLE = "kuaiji.core.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "kuaiji.accounts.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# A lock lasts 15 minutes from the fifth failure: tries while locked do not start it again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "login", "password", "document_number", "mobile", "captcha_1"]

@@ -1,0 +1,176 @@
+"""Legacy holders (原持有会计从业资格证人员) and account appeals (账号申诉).
+
+Covers: importing an old register from CSV and XLSX, with the source file and row of each person and a
+report of refused rows; activation by name + document number + an SMS code to a phone the person enters,
+then a password; an appeal with three ID photos and a new phone verified by SMS, whose state the person
+can look up.
+"""
+
+import random
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from kuaiji.accounts.constants import AppealStatus
+from kuaiji.accounts.models import AccountAppeal, IdentityPhoto, LegacyHolder, User
+from kuaiji.audit.models import AuditEvent
+from kuaiji.core.fakes import fake_resident_id
+
+from .factories import ApplicantFactory, LegacyHolderFactory
+from .helpers import jpeg_bytes, last_code_for
+
+rng = random.Random(11)
+
+
+@pytest.mark.django_db
+def test_import_csv_records_source_and_reports_bad_rows(tmp_path, capsys):
+    good = fake_resident_id(rng=rng)
+    path = tmp_path / "qinghai-2016.csv"
+    path.write_text(
+        "姓名,证件类型,证件号码,证书编号\n"
+        f"赵文彬,居民身份证,{good.lower()},63010000001\n"
+        "钱多多,居民身份证,110105194912310021,63010000002\n"
+        "孙3,,110105194912310021,63010000003\n",
+        encoding="utf-8-sig",
+    )
+    call_command("import_legacy_holders", str(path))
+    out = capsys.readouterr().out
+    assert "created 1, updated 0, refused 2" in out
+    assert "row 3" in out and "row 4" in out
+    holder = LegacyHolder.objects.get()
+    assert holder.document_number == good.upper()
+    assert (holder.source_file, holder.source_row) == ("qinghai-2016.csv", 2)
+    # Importing again updates, never duplicates.
+    call_command("import_legacy_holders", str(path))
+    assert LegacyHolder.objects.count() == 1
+    assert AuditEvent.objects.filter(action="legacy.imported").count() == 2
+
+
+@pytest.mark.django_db
+def test_import_xlsx(tmp_path, capsys):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "证件号码", "证书编号"])
+    sheet.append(["李雪梅", fake_resident_id(rng=rng), "A-1"])
+    sheet.append([None, None, None])
+    sheet.append(["周·安然", fake_resident_id(rng=rng), "A-2"])
+    path = tmp_path / "register.xlsx"
+    workbook.save(path)
+    call_command("import_legacy_holders", str(path))
+    assert "created 2" in capsys.readouterr().out
+    assert set(LegacyHolder.objects.values_list("source_row", flat=True)) == {2, 4}
+
+
+def activation_data(holder, **overrides):
+    data = {
+        "full_name": holder.full_name,
+        "document_type": "resident_id",
+        "document_number": holder.document_number,
+        "mobile": "13712340000",
+        "captcha_0": "key",
+        "captcha_1": "PASSED",
+        "password1": "Legacy2026pw",
+        "password2": "Legacy2026pw",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_activate_legacy_account(client):
+    holder = LegacyHolderFactory()
+    data = activation_data(holder)
+    client.post("/activate/", {**data, "action": "send_code"})
+    code = last_code_for(data["mobile"])
+    response = client.post("/activate/", {**data, "sms_code": code, "action": "submit"})
+    assert response.status_code == 302
+    user = User.objects.get(document_number=holder.document_number)
+    assert user.legacy_holder == holder
+    holder.refresh_from_db()
+    assert holder.activated_at is not None
+    client.logout()
+    response = client.post("/sign-in/", {"login": holder.document_number, "password": "Legacy2026pw"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_activation_needs_the_name_of_the_register(client):
+    holder = LegacyHolderFactory()
+    data = activation_data(holder, full_name="王五")
+    client.post("/activate/", {**data, "action": "send_code"})
+    response = client.post("/activate/", {**data, "sms_code": last_code_for(data["mobile"]), "action": "submit"})
+    assert response.status_code == 400
+    assert "原持证人员名单中没有" in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_activation_of_an_already_registered_number_points_to_reset(client):
+    holder = LegacyHolderFactory()
+    ApplicantFactory(document_number=holder.document_number, full_name=holder.full_name)
+    data = activation_data(holder)
+    client.post("/activate/", {**data, "action": "send_code"})
+    response = client.post("/activate/", {**data, "sms_code": last_code_for(data["mobile"]), "action": "submit"})
+    assert "该证件号码已注册" in response.content.decode()
+
+
+def _photo(name):
+    return SimpleUploadedFile(name, jpeg_bytes(640, 400), content_type="image/jpeg")
+
+
+@pytest.mark.django_db
+def test_file_an_appeal_and_see_its_state(client):
+    taken = ApplicantFactory()
+    data = {
+        "reason": "number_taken",
+        "full_name": "郑雨桐",
+        "document_type": "resident_id",
+        "document_number": taken.document_number,
+        "mobile": "13612340000",
+        "captcha_0": "key",
+        "captcha_1": "PASSED",
+        "explanation": "本人从未注册过该账号。",
+    }
+    response = client.post("/appeals/new/", {**data, "action": "send_code", "photo_front": _photo("front.jpg")})
+    assert response.status_code == 200
+    # The photo chosen while asking for the code is kept.
+    front = IdentityPhoto.objects.get()
+    code = last_code_for(data["mobile"])
+    response = client.post(
+        "/appeals/new/",
+        {
+            **data,
+            "sms_code": code,
+            "action": "submit",
+            "photo_front_token": str(front.uuid),
+            "photo_back": _photo("back.jpg"),
+            "photo_in_hand": _photo("hand.jpg"),
+        },
+    )
+    assert response.status_code == 302
+    appeal = AccountAppeal.objects.get()
+    assert appeal.status == AppealStatus.PENDING
+    assert appeal.photos.count() == 3
+    page = client.get(response["Location"]).content.decode()
+    assert "待处理" in page
+    assert taken.document_number not in page  # masked
+    assert AuditEvent.objects.filter(action="appeal.filed").exists()
+
+
+@pytest.mark.django_db
+def test_appeal_without_photos_lists_each_missing_one(client):
+    data = {
+        "reason": "phone_lost",
+        "full_name": "郑雨桐",
+        "document_type": "resident_id",
+        "document_number": fake_resident_id(rng=rng),
+        "mobile": "13612340001",
+        "sms_code": "123456",
+        "action": "submit",
+    }
+    page = client.post("/appeals/new/", data).content.decode()
+    for label in ("证件人像面照片", "证件国徽面照片", "手持证件照片"):
+        assert f"请上传{label}" in page
+    assert not AccountAppeal.objects.exists()
