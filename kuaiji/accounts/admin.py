@@ -7,13 +7,24 @@ from .models import AccountAppeal, LegacyHolder, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["-date_joined"]
-    list_display = ["full_name", "account_type", "username", "document_type", "department", "is_active", "date_joined"]
+    list_display = [
+        "full_name",
+        "account_type",
+        "username",
+        "document_type",
+        "department",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = ["account_type", "is_active", "is_staff", "document_type"]
     search_fields = ["full_name", "username", "document_number"]
     readonly_fields = ["uuid", "date_joined", "last_login"]
     fieldsets = [
         (None, {"fields": ["uuid", "account_type", "username", "password"]}),
-        ("身份信息", {"fields": ["full_name", "document_type", "document_number", "mobile", "mobile_verified_at"]}),
+        (
+            "身份信息",
+            {"fields": ["full_name", "document_type", "document_number", "mobile", "mobile_verified_at"]},
+        ),
         ("工作人员", {"fields": ["department", "is_active", "is_staff", "is_superuser", "groups"]}),
         ("时间", {"fields": ["date_joined", "last_login"]}),
     ]
@@ -25,7 +36,14 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(LegacyHolder)
 class LegacyHolderAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "document_type", "certificate_number", "source_file", "source_row", "activated_at"]
+    list_display = [
+        "full_name",
+        "document_type",
+        "certificate_number",
+        "source_file",
+        "source_row",
+        "activated_at",
+    ]
     search_fields = ["full_name", "document_number", "certificate_number"]
     readonly_fields = ["source_file", "source_row", "imported_at", "activated_at"]
 

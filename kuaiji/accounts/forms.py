@@ -17,9 +17,17 @@ class ChineseCaptchaField(CaptchaField):
         kwargs.setdefault("label", "图片验证码")
         kwargs.setdefault("help_text", "请输入图中的 4 个字符，不区分大小写")
         kwargs.setdefault(
-            "error_messages", {"invalid": "图片验证码不正确，请重新输入", "required": "请输入图片验证码", "incomplete": "请输入图片验证码"}
+            "error_messages",
+            {
+                "invalid": "图片验证码不正确，请重新输入",
+                "required": "请输入图片验证码",
+                "incomplete": "请输入图片验证码",
+            },
         )
-        kwargs.setdefault("widget", CaptchaTextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "class": "input-short"}))
+        kwargs.setdefault(
+            "widget",
+            CaptchaTextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "class": "input-short"}),
+        )
         super().__init__(**kwargs)
 
 
@@ -33,7 +41,9 @@ def document_number_field():
         max_length=40,
         help_text=DOCUMENT_NUMBER_HINT,
         error_messages={"required": "请输入证件号码"},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
     )
 
 
@@ -54,7 +64,9 @@ def mobile_field(label="手机号码"):
         max_length=20,
         help_text="用于接收短信验证码，也可用于登录",
         error_messages={"required": "请输入手机号码"},
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "class": "input-short"}),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "class": "input-short"}
+        ),
     )
 
 
@@ -65,7 +77,12 @@ def sms_code_field():
         required=False,  # required only on the final submit; the view says so
         help_text="6 位数字，5 分钟内有效",
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "input-short", "pattern": "[0-9]*"}
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "class": "input-short",
+                "pattern": "[0-9]*",
+            }
         ),
     )
 
@@ -172,7 +189,9 @@ class SignInForm(KuaijiForm):
         max_length=40,
         help_text="使用注册时的证件号码，或已验证的手机号码",
         error_messages={"required": "请输入证件号码或手机号码"},
-        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "characters"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
     )
     password = forms.CharField(
         label="密码",
@@ -189,11 +208,15 @@ class SignInForm(KuaijiForm):
 
 class StaffSignInForm(KuaijiForm):
     username = forms.CharField(
-        label="用户名", max_length=64, error_messages={"required": "请输入用户名"},
+        label="用户名",
+        max_length=64,
+        error_messages={"required": "请输入用户名"},
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
-        label="密码", strip=False, error_messages={"required": "请输入密码"},
+        label="密码",
+        strip=False,
+        error_messages={"required": "请输入密码"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -229,7 +252,9 @@ class ResetSendCodeForm(DocumentFieldsMixin, KuaijiForm):
 
 class ChangePasswordForm(PasswordPairMixin, KuaijiForm):
     old_password = forms.CharField(
-        label="当前密码", strip=False, error_messages={"required": "请输入当前密码"},
+        label="当前密码",
+        strip=False,
+        error_messages={"required": "请输入当前密码"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     password1, password2 = password_fields()
@@ -278,15 +303,21 @@ def photo_field(label, help_text):
 
 
 class AppealForm(DocumentFieldsMixin, KuaijiForm):
-    reason = forms.ChoiceField(label="申诉原因", choices=AppealReason.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "请选择申诉原因"})
+    reason = forms.ChoiceField(
+        label="申诉原因",
+        choices=AppealReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择申诉原因"},
+    )
     full_name = full_name_field()
     document_type = document_type_field()
     document_number = document_number_field()
     mobile = mobile_field(label="新手机号码")
     sms_code = sms_code_field()
     explanation = forms.CharField(
-        label="情况说明", required=False, max_length=1000,
+        label="情况说明",
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="可简要说明情况，不超过 1000 字",
     )

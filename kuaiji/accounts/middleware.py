@@ -23,7 +23,9 @@ class SessionLifetimeMiddleware:
             signed_in_at = request.session.get(SIGNED_IN_AT, now)
             last_seen_at = request.session.get(LAST_SEEN_AT, now)
             idle_limit = (
-                settings.KUAIJI_SESSION_IDLE_STAFF if user.is_staff_member else settings.KUAIJI_SESSION_IDLE_APPLICANT
+                settings.KUAIJI_SESSION_IDLE_STAFF
+                if user.is_staff_member
+                else settings.KUAIJI_SESSION_IDLE_APPLICANT
             )
             if (
                 now - last_seen_at > idle_limit.total_seconds()

@@ -215,7 +215,9 @@ class AccountAppeal(models.Model):
     full_name = models.CharField(_("姓名"), max_length=50)
     new_mobile = models.CharField(_("新手机号码"), max_length=11, help_text=_("已通过短信验证。"))
     explanation = models.TextField(_("情况说明"), max_length=1000, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
     decision_reason = models.TextField(_("处理意见"), blank=True)
     client_ip = models.GenericIPAddressField(_("提交地址"))
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)

@@ -41,11 +41,14 @@ def document_taken_message():
 
 def mobile_taken_message():
     return format_html(
-        '该手机号码已绑定其他账号。如该号码现由您使用，请<a href="{}">提交账号申诉</a>。', reverse("accounts:appeal")
+        '该手机号码已绑定其他账号。如该号码现由您使用，请<a href="{}">提交账号申诉</a>。',
+        reverse("accounts:appeal"),
     )
 
 
-def store_identity_photo(*, upload, kind: str, upload_session: str, owner: User | None = None) -> IdentityPhoto:
+def store_identity_photo(
+    *, upload, kind: str, upload_session: str, owner: User | None = None
+) -> IdentityPhoto:
     """Check, re-encode and store a photo of an identity document. Raises ValidationError."""
     image = clean_image_upload(upload)
     name = save_clean_image(image, prefix="identity")
@@ -87,7 +90,11 @@ def _applicants():
 
 
 def _check_not_taken(*, document_type: str, document_number: str, mobile: str, exclude_pk=None) -> None:
-    if User.objects.filter(document_type=document_type, document_number=document_number).exclude(pk=exclude_pk).exists():
+    if (
+        User.objects.filter(document_type=document_type, document_number=document_number)
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
         raise DocumentNumberTaken(document_taken_message(), code="document_taken")
     if _applicants().filter(mobile=mobile).exclude(pk=exclude_pk).exists():
         raise MobileTaken(mobile_taken_message(), code="mobile_taken")
@@ -124,11 +131,16 @@ def register_applicant(
         )
 
 
-def _create_applicant(*, document_type, document_number, full_name, mobile, password, id_photo, client_ip) -> User:
+def _create_applicant(
+    *, document_type, document_number, full_name, mobile, password, id_photo, client_ip
+) -> User:
     _check_not_taken(document_type=document_type, document_number=document_number, mobile=mobile)
     now = timezone.now()
     legacy = LegacyHolder.objects.filter(
-        document_type=document_type, document_number=document_number, activated_at__isnull=True, user__isnull=True
+        document_type=document_type,
+        document_number=document_number,
+        activated_at__isnull=True,
+        user__isnull=True,
     ).first()
     user = User(
         account_type=AccountType.APPLICANT,
@@ -168,7 +180,9 @@ def reset_password(*, user: User, new_password: str, sms_code: SmsCode, client_i
 
 
 @transaction.atomic
-def change_password(*, user: User, new_password: str, current_session_key: str | None, client_ip: str) -> None:
+def change_password(
+    *, user: User, new_password: str, current_session_key: str | None, client_ip: str
+) -> None:
     """Change the password of a signed-in user (old password already checked); ends the other sessions."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -270,7 +284,9 @@ def file_appeal(
         explanation=explanation,
         client_ip=client_ip,
     )
-    IdentityPhoto.objects.filter(pk__in=[photo.pk for photo in photos.values()]).update(appeal=appeal, upload_session="")
+    IdentityPhoto.objects.filter(pk__in=[photo.pk for photo in photos.values()]).update(
+        appeal=appeal, upload_session=""
+    )
     record_event(action="appeal.filed", target=appeal, ip=client_ip, details={"reason": reason})
     return appeal
 
@@ -320,8 +336,12 @@ def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
                 report.updated += 1
         record_event(
             action="legacy.imported",
-            details={"source_file": source_file, "created": report.created, "updated": report.updated,
-                     "errors": len(report.errors)},
+            details={
+                "source_file": source_file,
+                "created": report.created,
+                "updated": report.updated,
+                "errors": len(report.errors),
+            },
         )
     return report
 
@@ -336,15 +356,28 @@ def ensure_role_groups() -> None:
 
 
 @transaction.atomic
-def ensure_staff_member(*, username: str, full_name: str, department, roles: list[str], password: str,
-                        is_platform_admin: bool = False) -> User:
+def ensure_staff_member(
+    *,
+    username: str,
+    full_name: str,
+    department,
+    roles: list[str],
+    password: str,
+    is_platform_admin: bool = False,
+) -> User:
     """Create a staff account if it does not exist yet (demo data and set-up scripts)."""
     from django.contrib.auth.models import Group
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, account_type=AccountType.STAFF, full_name=full_name, department=department,
-                    is_staff=is_platform_admin, is_superuser=is_platform_admin)
+        user = User(
+            username=username,
+            account_type=AccountType.STAFF,
+            full_name=full_name,
+            department=department,
+            is_staff=is_platform_admin,
+            is_superuser=is_platform_admin,
+        )
         user.set_password(password)
         user.save()
         user.groups.set(Group.objects.filter(name__in=roles))

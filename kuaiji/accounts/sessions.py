@@ -3,6 +3,7 @@
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
@@ -28,6 +29,14 @@ def end_sessions(user: User, *, keep_session_key: str | None = None) -> int:
         record.delete()
         ended += 1
     return ended
+
+
+def keep_session_after_password_change(request, user: User) -> None:
+    """Keep this browser signed in after its password changed; the session gets a new key, so the
+    UserSession row follows it (else a later reset or appeal could not end this session)."""
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)
+    UserSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
 
 
 @receiver(user_logged_in)

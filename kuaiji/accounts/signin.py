@@ -50,7 +50,13 @@ def failures_from_address(ip: str) -> int:
 
 def minutes_until_unlocked(raw_login: str) -> int:
     key = login_key(raw_login)
-    last = _recent().filter(username=key).order_by("-attempt_time").values_list("attempt_time", flat=True).first()
+    last = (
+        _recent()
+        .filter(username=key)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
     if last is None:
         return 0
     remaining = last + settings.AXES_COOLOFF_TIME - timezone.now()

@@ -20,7 +20,9 @@ class OutboxBackend:
     def send(self, *, mobile: str, text: str) -> None:
         path = settings.KUAIJI_SMS_OUTBOX
         path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"sent_at": timezone.now().isoformat(), "mobile": mobile, "text": text}, ensure_ascii=False)
+        line = json.dumps(
+            {"sent_at": timezone.now().isoformat(), "mobile": mobile, "text": text}, ensure_ascii=False
+        )
         with open(path, "a", encoding="utf-8") as outbox:
             fcntl.flock(outbox, fcntl.LOCK_EX)
             outbox.write(line + "\n")

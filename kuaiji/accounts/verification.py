@@ -26,12 +26,19 @@ CODE_MESSAGES = {
 
 def _code_hash(*, mobile: str, purpose: str, code: str) -> str:
     # Keyed with SECRET_KEY: a copy of the table alone does not give the codes away.
-    return salted_hmac("kuaiji.accounts.sms_code", f"{mobile}:{purpose}:{code}", algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "kuaiji.accounts.sms_code", f"{mobile}:{purpose}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 def seconds_until_next_code(*, mobile: str, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    last = SmsCode.objects.filter(mobile=mobile).order_by("-created_at").values_list("created_at", flat=True).first()
+    last = (
+        SmsCode.objects.filter(mobile=mobile)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
     if last is None:
         return 0
     wait = settings.KUAIJI_SMS_PER_PHONE_INTERVAL - (now - last)
@@ -52,10 +59,16 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
         wait = wait or settings.KUAIJI_SMS_PER_PHONE_INTERVAL.seconds
         raise ValidationError(f"获取验证码过于频繁，请 {wait} 秒后再试", code="rate_limited")
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    if SmsCode.objects.filter(mobile=mobile, created_at__gte=start_of_day).count() >= settings.KUAIJI_SMS_PER_PHONE_DAILY:
+    if (
+        SmsCode.objects.filter(mobile=mobile, created_at__gte=start_of_day).count()
+        >= settings.KUAIJI_SMS_PER_PHONE_DAILY
+    ):
         raise ValidationError("该手机号今日获取验证码的次数已达上限，请明天再试", code="rate_limited")
     hour_ago = now - timedelta(hours=1)
-    if SmsCode.objects.filter(client_ip=client_ip, created_at__gte=hour_ago).count() >= settings.KUAIJI_SMS_PER_ADDRESS_HOURLY:
+    if (
+        SmsCode.objects.filter(client_ip=client_ip, created_at__gte=hour_ago).count()
+        >= settings.KUAIJI_SMS_PER_ADDRESS_HOURLY
+    ):
         raise ValidationError("当前网络获取验证码过于频繁，请一小时后再试", code="rate_limited")
 
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -86,7 +99,9 @@ def check_sms_code(*, mobile: str, purpose: str, code: str, now: datetime | None
     """
     now = now or timezone.now()
     sms_code = (
-        SmsCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).order_by("-created_at").first()
+        SmsCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
     )
     if sms_code is None or sms_code.expires_at <= now:
         raise ValidationError("短信验证码已失效，请重新获取", code="expired")

@@ -39,6 +39,7 @@ from .forms import (
     StaffSignInForm,
 )
 from .models import AccountAppeal, IdentityPhoto
+from .sessions import keep_session_after_password_change
 from .sms import read_outbox
 from .verification import check_sms_code, request_sms_code, seconds_until_next_code
 
@@ -87,7 +88,9 @@ def _accept_photos(request, data, slots: list[PhotoSlot]) -> None:
         upload = request.FILES.get(slot.field)
         if upload is not None:
             try:
-                slot.photo = services.store_identity_photo(upload=upload, kind=slot.kind, upload_session=session)
+                slot.photo = services.store_identity_photo(
+                    upload=upload, kind=slot.kind, upload_session=session
+                )
             except ValidationError as error:
                 slot.error = error
         if slot.photo is None:
@@ -107,8 +110,9 @@ def _send_code(request, *, mobile: str, purpose: str) -> ValidationError | None:
 
 def _safe_next(request) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return None
 
@@ -143,7 +147,9 @@ def register(request):
                     wait_seconds = seconds_until_next_code(mobile=mobile)
                 else:
                     errors.update(bound_code_form.errors)
-            form = _redisplay(RegistrationForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"})
+            form = _redisplay(
+                RegistrationForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"}
+            )
             code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
         else:
             form = RegistrationForm(data, request.FILES)
@@ -222,16 +228,24 @@ def _sign_in_page(request, *, form_class, template, credential_field, backend_kw
                 return on_success(user)
             if getattr(request, "axes_locked_out", False):
                 minutes = signin.minutes_until_unlocked(raw_login) or 15
-                form.add_error(None, f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试，或通过“忘记密码”重设密码。")
+                form.add_error(
+                    None, f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试，或通过“忘记密码”重设密码。"
+                )
                 status = 429
             else:
-                failed_form = form_class(request.POST, with_captcha=signin.captcha_required(raw_login=raw_login, ip=ip))
+                failed_form = form_class(
+                    request.POST, with_captcha=signin.captcha_required(raw_login=raw_login, ip=ip)
+                )
                 failed_form._errors = ErrorDict()
                 failed_form.cleaned_data = {}
                 failed_form.add_error(None, form.wrong_credentials_message)
                 form = failed_form
-    return render(request, template, {"form": form, "error_summary": form.error_summary(),
-                                      "next": _safe_next(request) or ""}, status=status)
+    return render(
+        request,
+        template,
+        {"form": form, "error_summary": form.error_summary(), "next": _safe_next(request) or ""},
+        status=status,
+    )
 
 
 SignInForm.wrong_credentials_message = "证件号码（手机号码）或密码不正确"
@@ -311,9 +325,7 @@ def account(request):
             client_ip=client_ip(request),
         )
         # The password hash changed: keep this session signed in, the others were ended.
-        from django.contrib.auth import update_session_auth_hash
-
-        update_session_auth_hash(request, request.user)
+        keep_session_after_password_change(request, request.user)
         messages.success(request, "密码已修改。其他设备上的登录已退出。")
         return redirect("accounts:account")
     return render(
@@ -353,11 +365,17 @@ def reset_password(request):
                             errors["sms_code"] = error.messages
                     if "sms_code" not in errors:
                         # The same words whether or not the account exists.
-                        messages.success(request, "如证件号码和姓名正确，短信验证码已发送至该账号绑定的手机号码。")
+                        messages.success(
+                            request, "如证件号码和姓名正确，短信验证码已发送至该账号绑定的手机号码。"
+                        )
                 else:
                     errors.update(bound.errors)
-            form = _redisplay(ResetPasswordForm, request, request.POST,
-                              errors={k: v for k, v in errors.items() if k != "captcha"})
+            form = _redisplay(
+                ResetPasswordForm,
+                request,
+                request.POST,
+                errors={k: v for k, v in errors.items() if k != "captcha"},
+            )
             code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
         else:
             form = ResetPasswordForm(request.POST)
@@ -367,18 +385,32 @@ def reset_password(request):
                 try:
                     if user is None or not user.mobile:
                         raise ValidationError("短信验证码不正确，请核对证件号码、姓名和验证码")
-                    sms_code = check_sms_code(mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD,
-                                              code=form.cleaned_data["sms_code"])
+                    sms_code = check_sms_code(
+                        mobile=user.mobile,
+                        purpose=SmsPurpose.RESET_PASSWORD,
+                        code=form.cleaned_data["sms_code"],
+                    )
                 except ValidationError as error:
                     form.add_error("sms_code", error)
                 else:
-                    services.reset_password(user=user, new_password=form.cleaned_data["password1"],
-                                            sms_code=sms_code, client_ip=client_ip(request))
+                    services.reset_password(
+                        user=user,
+                        new_password=form.cleaned_data["password1"],
+                        sms_code=sms_code,
+                        client_ip=client_ip(request),
+                    )
                     messages.success(request, "密码已重设，请使用新密码登录。所有设备上的登录均已退出。")
                     return redirect("accounts:sign_in")
-    return render(request, "accounts/reset_password.html",
-                  {"form": form, "code_form": code_form,
-                   "error_summary": form.error_summary() + code_form.error_summary()}, status=status)
+    return render(
+        request,
+        "accounts/reset_password.html",
+        {
+            "form": form,
+            "code_form": code_form,
+            "error_summary": form.error_summary() + code_form.error_summary(),
+        },
+        status=status,
+    )
 
 
 def _applicant_by_identity(data):
@@ -406,7 +438,9 @@ def activate(request):
             if action == "send_code":
                 bound = SendCodeForm(request.POST)
                 if bound.is_valid():
-                    error = _send_code(request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.ACTIVATE)
+                    error = _send_code(
+                        request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.ACTIVATE
+                    )
                     if error:
                         errors["sms_code"] = error.messages
                     else:
@@ -414,8 +448,12 @@ def activate(request):
                     wait_seconds = seconds_until_next_code(mobile=bound.cleaned_data["mobile"])
                 else:
                     errors.update(bound.errors)
-            form = _redisplay(ActivationForm, request, request.POST,
-                              errors={k: v for k, v in errors.items() if k != "captcha"})
+            form = _redisplay(
+                ActivationForm,
+                request,
+                request.POST,
+                errors={k: v for k, v in errors.items() if k != "captcha"},
+            )
             code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
         else:
             form = ActivationForm(request.POST)
@@ -423,15 +461,21 @@ def activate(request):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.ACTIVATE, code=data["sms_code"])
+                    sms_code = check_sms_code(
+                        mobile=data["mobile"], purpose=SmsPurpose.ACTIVATE, code=data["sms_code"]
+                    )
                 except ValidationError as error:
                     form.add_error("sms_code", error)
                 else:
                     try:
                         user = services.activate_legacy_account(
-                            document_type=data["document_type"], document_number=data["document_number"],
-                            full_name=data["full_name"], mobile=data["mobile"], password=data["password1"],
-                            sms_code=sms_code, client_ip=client_ip(request),
+                            document_type=data["document_type"],
+                            document_number=data["document_number"],
+                            full_name=data["full_name"],
+                            mobile=data["mobile"],
+                            password=data["password1"],
+                            sms_code=sms_code,
+                            client_ip=client_ip(request),
                         )
                     except services.MobileTaken as error:
                         form.add_error("mobile", error)
@@ -441,9 +485,17 @@ def activate(request):
                         login(request, user, backend="kuaiji.accounts.backends.ApplicantBackend")
                         messages.success(request, "密码设置成功，您的账号已启用。")
                         return redirect("accounts:home")
-    return render(request, "accounts/activate.html",
-                  {"form": form, "code_form": code_form, "wait_seconds": wait_seconds,
-                   "error_summary": form.error_summary() + code_form.error_summary()}, status=status)
+    return render(
+        request,
+        "accounts/activate.html",
+        {
+            "form": form,
+            "code_form": code_form,
+            "wait_seconds": wait_seconds,
+            "error_summary": form.error_summary() + code_form.error_summary(),
+        },
+        status=status,
+    )
 
 
 # --- account appeals -------------------------------------------------------------------------------------------
@@ -472,7 +524,9 @@ def appeal(request):
             if action == "send_code":
                 bound = SendCodeForm(data)
                 if bound.is_valid():
-                    error = _send_code(request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.APPEAL)
+                    error = _send_code(
+                        request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.APPEAL
+                    )
                     if error:
                         errors["sms_code"] = error.messages
                     else:
@@ -480,7 +534,9 @@ def appeal(request):
                     wait_seconds = seconds_until_next_code(mobile=bound.cleaned_data["mobile"])
                 else:
                     errors.update(bound.errors)
-            form = _redisplay(AppealForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"})
+            form = _redisplay(
+                AppealForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"}
+            )
             code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
         else:
             form = AppealForm(data, request.FILES)
@@ -488,12 +544,19 @@ def appeal(request):
             if form.is_valid() and not photo_errors and all(slot.photo for slot in slots):
                 cleaned = form.cleaned_data
                 try:
-                    sms_code = check_sms_code(mobile=cleaned["mobile"], purpose=SmsPurpose.APPEAL, code=cleaned["sms_code"])
+                    sms_code = check_sms_code(
+                        mobile=cleaned["mobile"], purpose=SmsPurpose.APPEAL, code=cleaned["sms_code"]
+                    )
                     filed = services.file_appeal(
-                        reason=cleaned["reason"], document_type=cleaned["document_type"],
-                        document_number=cleaned["document_number"], full_name=cleaned["full_name"],
-                        new_mobile=cleaned["mobile"], explanation=cleaned["explanation"], sms_code=sms_code,
-                        photos={slot.kind: slot.photo for slot in slots}, client_ip=client_ip(request),
+                        reason=cleaned["reason"],
+                        document_type=cleaned["document_type"],
+                        document_number=cleaned["document_number"],
+                        full_name=cleaned["full_name"],
+                        new_mobile=cleaned["mobile"],
+                        explanation=cleaned["explanation"],
+                        sms_code=sms_code,
+                        photos={slot.kind: slot.photo for slot in slots},
+                        client_ip=client_ip(request),
                     )
                 except ValidationError as error:
                     form.add_error("sms_code", error)
@@ -504,21 +567,33 @@ def appeal(request):
                     form.add_error(slot.field, slot.error)
                 elif slot.photo is None and slot.field not in form.errors:
                     form.add_error(slot.field, f"请上传{form.fields[slot.field].label}")
-    return render(request, "accounts/appeal.html",
-                  {"form": form, "code_form": code_form, "wait_seconds": wait_seconds,
-                   "photos": {slot.field: slot.photo for slot in slots},
-                   "error_summary": form.error_summary() + code_form.error_summary()}, status=status)
+    return render(
+        request,
+        "accounts/appeal.html",
+        {
+            "form": form,
+            "code_form": code_form,
+            "wait_seconds": wait_seconds,
+            "photos": {slot.field: slot.photo for slot in slots},
+            "error_summary": form.error_summary() + code_form.error_summary(),
+        },
+        status=status,
+    )
 
 
 def appeal_status(request, appeal_uuid):
     """Anyone holding the appeal's number (a random uuid) sees its state, with personal data masked."""
     filed = get_object_or_404(AccountAppeal, uuid=appeal_uuid)
-    return render(request, "accounts/appeal_status.html", {
-        "appeal": filed,
-        "masked_document_number": mask_document_number(filed.document_number),
-        "masked_mobile": mask_mobile(filed.new_mobile),
-        "status_url": request.build_absolute_uri(reverse("accounts:appeal_status", args=[filed.uuid])),
-    })
+    return render(
+        request,
+        "accounts/appeal_status.html",
+        {
+            "appeal": filed,
+            "masked_document_number": mask_document_number(filed.document_number),
+            "masked_mobile": mask_mobile(filed.new_mobile),
+            "status_url": request.build_absolute_uri(reverse("accounts:appeal_status", args=[filed.uuid])),
+        },
+    )
 
 
 # --- the SMS outbox (the default SMS backend's messages) -----------------------------------------------------
@@ -526,7 +601,9 @@ def appeal_status(request, appeal_uuid):
 
 def sms_outbox(request):
     user = request.user
-    allowed = settings.KUAIJI_SMS_OUTBOX_PUBLIC or (user.is_authenticated and user.account_type == AccountType.STAFF)
+    allowed = settings.KUAIJI_SMS_OUTBOX_PUBLIC or (
+        user.is_authenticated and user.account_type == AccountType.STAFF
+    )
     if not allowed or settings.KUAIJI_SMS_BACKEND != "kuaiji.accounts.sms.OutboxBackend":
         raise Http404
     return render(request, "accounts/sms_outbox.html", {"outbox": read_outbox(limit=50)})

@@ -19,7 +19,9 @@ class DemoPerson:
 
 
 def _person(seed: int, name: str, region: str, born: date, sex: Sex, mobile: str) -> DemoPerson:
-    return DemoPerson(name, fake_resident_id(rng=random.Random(seed), region_code=region, birth_date=born, sex=sex), mobile)
+    return DemoPerson(
+        name, fake_resident_id(rng=random.Random(seed), region_code=region, birth_date=born, sex=sex), mobile
+    )
 
 
 # Mobile numbers in the 170 segment below are made up for the demo; the outbox backend sends nothing.

@@ -17,23 +17,48 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         departments = ensure_demo_departments()
         ensure_role_groups()
-        ensure_staff_member(username="admin", full_name="平台管理员", department=departments["630000"],
-                            roles=[StaffRole.PLATFORM_ADMIN], password=STAFF_PASSWORD, is_platform_admin=True)
-        ensure_staff_member(username="qh_reviewer", full_name="省厅审核员", department=departments["630000"],
-                            roles=[StaffRole.REVIEWER], password=STAFF_PASSWORD)
-        ensure_staff_member(username="xn_reviewer", full_name="西宁市审核员", department=departments["630100"],
-                            roles=[StaffRole.REVIEWER], password=STAFF_PASSWORD)
+        ensure_staff_member(
+            username="admin",
+            full_name="平台管理员",
+            department=departments["630000"],
+            roles=[StaffRole.PLATFORM_ADMIN],
+            password=STAFF_PASSWORD,
+            is_platform_admin=True,
+        )
+        ensure_staff_member(
+            username="qh_reviewer",
+            full_name="省厅审核员",
+            department=departments["630000"],
+            roles=[StaffRole.REVIEWER],
+            password=STAFF_PASSWORD,
+        )
+        ensure_staff_member(
+            username="xn_reviewer",
+            full_name="西宁市审核员",
+            department=departments["630100"],
+            roles=[StaffRole.REVIEWER],
+            password=STAFF_PASSWORD,
+        )
         created = 0
         for person in APPLICANTS:
-            if User.objects.filter(document_type=DocumentType.RESIDENT_ID, document_number=person.document_number).exists():
+            if User.objects.filter(
+                document_type=DocumentType.RESIDENT_ID, document_number=person.document_number
+            ).exists():
                 continue
-            user = User(account_type=AccountType.APPLICANT, document_type=DocumentType.RESIDENT_ID,
-                        document_number=person.document_number, full_name=person.full_name, mobile=person.mobile,
-                        mobile_verified_at=timezone.now())
+            user = User(
+                account_type=AccountType.APPLICANT,
+                document_type=DocumentType.RESIDENT_ID,
+                document_number=person.document_number,
+                full_name=person.full_name,
+                mobile=person.mobile,
+                mobile_verified_at=timezone.now(),
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             created += 1
-        rows = [(index + 2, {"姓名": p.full_name, "证件号码": p.document_number, "证书编号": f"6301{index:08d}"})
-                for index, p in enumerate(LEGACY_HOLDERS)]
+        rows = [
+            (index + 2, {"姓名": p.full_name, "证件号码": p.document_number, "证书编号": f"6301{index:08d}"})
+            for index, p in enumerate(LEGACY_HOLDERS)
+        ]
         import_legacy_holders(rows, source_file="demo: 原会计从业资格证书名册")
         self.stdout.write(f"Demo data ready: {len(departments)} departments, {created} new applicants.")
