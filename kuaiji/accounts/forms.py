@@ -166,6 +166,7 @@ class RegistrationForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
     id_photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
     agreement = forms.BooleanField(
         label="我已阅读并同意《用户注册协议》和《个人信息保护说明》",
+        help_text='<a href="/agreement/" target="_blank" rel="noopener">阅读《用户注册协议》和《个人信息保护说明》（新窗口打开）</a>',
         error_messages={"required": "请阅读并勾选同意注册协议"},
     )
 

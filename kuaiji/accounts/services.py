@@ -382,3 +382,26 @@ def ensure_staff_member(
         user.save()
         user.groups.set(Group.objects.filter(name__in=roles))
     return user
+
+
+def prune_unclaimed_identity_photos(*, older_than=None) -> int:
+    """Delete photos uploaded during a registration or appeal that was never completed, and their files.
+
+    Run daily (``manage.py prune_identity_photos``). A photo is unclaimed when neither an account nor an
+    appeal owns it; the default grace period (one day) outlives any form a person is still filling in.
+    """
+    from datetime import timedelta
+
+    from kuaiji.core.storage import delete_stored_file
+
+    cutoff = timezone.now() - (older_than or timedelta(days=1))
+    pruned = 0
+    stale = IdentityPhoto.objects.filter(owner__isnull=True, appeal__isnull=True, created_at__lt=cutoff)
+    for photo in stale.iterator():
+        name = photo.file.name
+        with transaction.atomic():
+            deleted, _ = IdentityPhoto.objects.filter(pk=photo.pk, owner__isnull=True, appeal__isnull=True).delete()
+        if deleted:
+            delete_stored_file(name)
+            pruned += 1
+    return pruned

@@ -17,4 +17,5 @@ urlpatterns = [
     path("appeals/new/", views.appeal, name="appeal"),
     path("appeals/<uuid:appeal_uuid>/", views.appeal_status, name="appeal_status"),
     path("sms-outbox/", views.sms_outbox, name="sms_outbox"),
+    path("agreement/", views.agreement, name="agreement"),
 ]

@@ -340,7 +340,7 @@ def account(request):
 def identity_photo(request, photo_uuid):
     """Only the owner sees their photo here; staff access comes with the review screens."""
     photo = get_object_or_404(IdentityPhoto, uuid=photo_uuid, owner=request.user)
-    return private_file_response(photo.file, download_name=f"id-photo{photo.file.name[-4:]}", inline=True)
+    return private_file_response(photo.file, download_name=f"id-photo{photo.file.name[-4:]}")
 
 
 # --- forgotten password -------------------------------------------------------------------------------
@@ -607,3 +607,7 @@ def sms_outbox(request):
     if not allowed or settings.KUAIJI_SMS_BACKEND != "kuaiji.accounts.sms.OutboxBackend":
         raise Http404
     return render(request, "accounts/sms_outbox.html", {"outbox": read_outbox(limit=50)})
+
+
+def agreement(request):
+    return render(request, "accounts/agreement.html")
