@@ -96,7 +96,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "kuaiji.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its 413 page gets the headers above; nothing above reads the body before the view.
+    "kuaiji.core.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "kuaiji.urls"
@@ -221,7 +222,9 @@ AUTHENTICATION_BACKENDS = [
     "kuaiji.accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
-    "kuaiji.accounts.hashers.TestArgon2PasswordHasher" if IS_TEST else "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "kuaiji.accounts.hashers.TestArgon2PasswordHasher"
+    if IS_TEST
+    else "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,11 +18,11 @@ Requirements covered:
 from datetime import timedelta
 from unittest import mock
 
-import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import RequestFactory
 from django.urls import reverse
 
+import pytest
 from axes.models import AccessAttempt
 
 from kuaiji.accounts.models import User, UserSession
@@ -39,14 +39,6 @@ HOME = reverse("accounts:home")
 GENERIC_ERROR = "证件号码（手机号码）或密码不正确"
 NUMBER_WITH_X = "11010519491231002X"
 CAPTCHA = {"captcha_0": "test", "captcha_1": "PASSED"}
-
-
-@pytest.fixture(autouse=True)
-def _cheap_argon2(monkeypatch):
-    """Still Argon2, with a small cost: these tests hash dozens of passwords."""
-    monkeypatch.setattr(Argon2PasswordHasher, "memory_cost", 256)
-    monkeypatch.setattr(Argon2PasswordHasher, "time_cost", 1)
-    monkeypatch.setattr(Argon2PasswordHasher, "parallelism", 1)
 
 
 def sign_in(client, login, password, *, captcha=True, **extra):
@@ -198,7 +190,9 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client):
 def test_lock_message_counts_down(client):
     user = ApplicantFactory()
     fail(client, user.document_number, 5)
-    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=10))
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=10)
+    )
 
     response = sign_in(client, user.document_number, PASSWORD)
 
