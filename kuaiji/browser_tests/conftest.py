@@ -17,8 +17,8 @@ import pytest
 # (factories, reading the outbox) would otherwise be refused as "async unsafe".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Error as PlaywrightError  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("KUAIJI_CHROMIUM", "/usr/bin/chromium")
@@ -72,6 +72,7 @@ def page(browser, live_server, viewport):
     context.set_default_timeout(10_000)
     page = context.new_page()
     problems: list[str] = []
+
     def on_console(message):
         # A page answered with 400 (a form with errors) is logged as "Failed to load resource": the
         # responses are checked below instead.
@@ -81,7 +82,11 @@ def page(browser, live_server, viewport):
     def on_response(response):
         # Browsers ask for /favicon.ico on their own; the site has none (yet).
         request = response.request
-        if response.status >= 400 and request.resource_type != "document" and not request.url.endswith("/favicon.ico"):
+        if (
+            response.status >= 400
+            and request.resource_type != "document"
+            and not request.url.endswith("/favicon.ico")
+        ):
             problems.append(f"{response.status} for {request.resource_type} {request.url}")
 
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
@@ -102,6 +107,8 @@ def shot(request, viewport):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     test_name = re.sub(r"^test_", "", request.node.originalname)
     steps = iter(range(1, 100))
+    for old in SCREENSHOTS.glob(f"{test_name}-{viewport}-*.png"):
+        old.unlink()
 
     def take(page, name: str) -> Path:
         path = SCREENSHOTS / f"{test_name}-{viewport}-{next(steps):02d}-{name}.png"
@@ -109,11 +116,13 @@ def shot(request, viewport):
             page.screenshot(path=str(path), full_page=True)
         except PlaywrightError as error:  # the page is still usable; the check below matters more
             pytest.fail(f"screenshot {path.name} failed: {error}")
-        scroll_width, inner_width = page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]"
-        )
-        assert scroll_width <= inner_width, (
-            f"{page.url} is wider than the screen at step {name}: {scroll_width}px > {inner_width}px"
+        # A phone widens its layout viewport (and window.innerWidth with it) to fit content that is too
+        # wide, so the page is measured against the screen's width as configured.
+        screen_width = page.viewport_size["width"]
+        scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert max(scroll_width, inner_width) <= screen_width, (
+            f"{page.url} is wider than the screen at step {name}: {scroll_width}px (layout viewport "
+            f"{inner_width}px) > {screen_width}px"
         )
         return path
 

@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from kuaiji.accounts.tests.factories import PASSWORD, ApplicantFactory, LegacyHolderFactory
+from kuaiji.accounts.sms import OutboxBackend
+from kuaiji.accounts.tests.factories import PASSWORD, ApplicantFactory, LegacyHolderFactory, StaffFactory
 from kuaiji.accounts.tests.helpers import jpeg_bytes, last_code_for
 from kuaiji.core.fakes import fake_mobile, fake_resident_id
 from kuaiji.core.validators import mask_document_number
@@ -37,15 +38,17 @@ def field(page: Page, label: str):
     return page.get_by_label(re.compile(rf"^{re.escape(label)}\*?$"))
 
 
-def send_code(page: Page, mobile: str | None) -> str:
+def send_code(page: Page, mobile: str, *, countdown: bool = True) -> str:
     """Answer the picture captcha, ask for the SMS code and read it from the outbox."""
     field(page, "图片验证码").fill("PASSED")
     page.get_by_role("button", name="获取短信验证码").click()
     expect(page.locator(".notice-success")).to_contain_text("短信验证码")
-    # The page came back: the button counts down until another code may be asked for.
-    expect(page.locator("button[data-wait-seconds]")).to_be_disabled()
-    expect(page.locator("button[data-wait-seconds]")).to_contain_text("秒后可重新获取")
-    return last_code_for(mobile) if mobile else ""
+    if countdown:
+        # The page came back: the button counts down until another code may be asked for.
+        button = page.locator("button[data-wait-seconds]")
+        expect(button).to_be_disabled()
+        expect(button).to_contain_text("秒后可重新获取")
+    return last_code_for(mobile)
 
 
 def sign_out(page: Page):
@@ -75,6 +78,12 @@ def test_registration_sign_in_sign_out(page: Page, shot, person, id_photo):
     field(page, "证件号码").fill(number)
     field(page, "姓名").fill(MINORITY_NAME)
     field(page, "手机号码").fill(mobile)
+    # 看不清，换一张 fetches another picture without reloading the page.
+    captcha_image = page.locator(".captcha-row img")
+    first_image = captcha_image.get_attribute("src")
+    page.get_by_role("button", name="看不清，换一张").click()
+    expect(captcha_image).not_to_have_attribute("src", first_image)
+    expect(field(page, "姓名")).to_have_value(MINORITY_NAME)
     code = send_code(page, mobile)
     # Everything typed came back with the page.
     expect(field(page, "证件号码")).to_have_value(number)
@@ -86,11 +95,16 @@ def test_registration_sign_in_sign_out(page: Page, shot, person, id_photo):
     field(page, "密码").fill(NEW_PASSWORD)
     field(page, "确认密码").fill(NEW_PASSWORD)
     field(page, "身份证件人像面照片").set_input_files(id_photo)
+    preview = page.locator(".upload-preview")
+    expect(preview).to_be_visible()
+    assert preview.evaluate("image => image.complete && image.naturalWidth") == 856
     submit = page.get_by_role("button", name="注册", exact=True)
     expect(submit).to_be_disabled()
+    expect(page.get_by_text("请先勾选上方的同意协议")).to_be_visible()
     shot(page, "filled-agreement-not-ticked")
     page.get_by_label(re.compile("我已阅读并同意")).check()
     expect(submit).to_be_enabled()
+    expect(page.get_by_text("请先勾选上方的同意协议")).to_be_hidden()
     shot(page, "filled")
     submit.click()
 
@@ -142,6 +156,8 @@ def test_bad_input_keeps_what_was_typed(page: Page, shot, person, id_photo):
 
     link.click()
     expect(field(page, "证件号码")).to_be_focused()
+    # The field's label is in view, not scrolled off above the input.
+    expect(page.locator("label[for=id_document_number]")).to_be_in_viewport()
     shot(page, "error-link-followed")
 
 
@@ -154,7 +170,8 @@ def test_forgotten_password(page: Page, shot):
 
     field(page, "证件号码").fill(user.document_number)
     field(page, "姓名").fill(user.full_name)
-    code = send_code(page, user.mobile)
+    # No countdown here: the page does not know (and must not show) whether the account exists.
+    code = send_code(page, user.mobile, countdown=False)
     expect(page.locator(".notice-success")).to_contain_text("绑定的手机号码")
     expect(page.locator("main")).not_to_contain_text(user.mobile)
     shot(page, "code-sent")
@@ -208,3 +225,89 @@ def test_legacy_activation(page: Page, shot):
     sign_out(page)
     sign_in(page, holder.document_number, NEW_PASSWORD)
     shot(page, "signed-in-again")
+
+
+def test_account_appeal(page: Page, shot, tmp_path):
+    taken = ApplicantFactory()
+    new_mobile = fake_mobile(rng=random.Random(11))
+    photos = {}
+    for name, color in {
+        "front": (214, 196, 170),
+        "back": (170, 190, 214),
+        "in-hand": (200, 170, 160),
+    }.items():
+        photos[name] = tmp_path / f"{name}.jpg"
+        photos[name].write_bytes(jpeg_bytes(width=640, height=480, color=color))
+    page.goto("/sign-in/")
+    page.get_by_role("link", name=re.compile("账号申诉")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("账号申诉")
+    shot(page, "appeal-empty")
+
+    page.get_by_label("证件号码已被他人注册").check()
+    field(page, "姓名").fill(taken.full_name)
+    field(page, "证件号码").fill(taken.document_number)
+    field(page, "新手机号码").fill(new_mobile)
+    field(page, "证件人像面照片").set_input_files(photos["front"])
+    code = send_code(page, new_mobile)
+    # The photo chosen before the code was asked for is kept on the server.
+    expect(page.locator(".uploaded")).to_have_count(1)
+    expect(page.get_by_label("证件号码已被他人注册")).to_be_checked()
+    shot(page, "code-sent")
+
+    field(page, "短信验证码").fill(code)
+    field(page, "证件国徽面照片").set_input_files(photos["back"])
+    field(page, "手持证件照片").set_input_files(photos["in-hand"])
+    expect(page.locator(".upload-preview")).to_have_count(2)
+    field(page, "情况说明").fill("本人从未在该平台注册，证件号码被他人占用。")
+    shot(page, "filled")
+    page.get_by_role("button", name="提交申诉").click()
+
+    expect(page).to_have_url(re.compile(r"/appeals/[0-9a-f-]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("申诉已提交")
+    expect(page.locator(".summary-list")).to_contain_text(mask_document_number(taken.document_number))
+    expect(page.locator("main")).not_to_contain_text(taken.document_number)
+    shot(page, "appeal-filed")
+
+
+def test_account_page_and_staff_pages(page: Page, shot):
+    user = ApplicantFactory()
+    page.goto("/account/")
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=/account/$"))
+    sign_in_fields = page.get_by_role("main")
+    field(page, "证件号码或手机号码").fill(user.document_number)
+    field(page, "密码").fill(PASSWORD)
+    sign_in_fields.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("账号管理")
+    shot(page, "account")
+
+    field(page, "当前密码").fill(PASSWORD)
+    field(page, "新密码").fill(NEW_PASSWORD)
+    field(page, "确认新密码").fill(NEW_PASSWORD + "x")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.get_by_role("alert")).to_contain_text("两次输入的密码不一致")
+    shot(page, "account-errors")
+    field(page, "当前密码").fill(PASSWORD)
+    field(page, "新密码").fill(NEW_PASSWORD)
+    field(page, "确认新密码").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.locator(".notice-success")).to_contain_text("密码已修改")
+    shot(page, "account-password-changed")
+    sign_out(page)
+
+    staff = StaffFactory()
+    OutboxBackend().send(
+        mobile=user.mobile, text="【会计人员信息管理平台】验证码 123456，您正在找回密码，5 分钟内有效。"
+    )
+    page.get_by_role("link", name="工作人员登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("工作人员登录")
+    shot(page, "staff-sign-in")
+    field(page, "用户名").fill(staff.username)
+    field(page, "密码").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="登录").click()
+    expect(page.locator(".lead")).to_contain_text("工作人员身份")
+    shot(page, "staff-home")
+    page.get_by_role("link", name="短信发件箱").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("短信发件箱")
+    expect(page.locator("table.data")).to_contain_text("验证码 123456")
+    shot(page, "sms-outbox")
+    sign_out(page)

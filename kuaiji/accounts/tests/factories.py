@@ -2,8 +2,9 @@
 
 import random
 
-import factory
 from django.utils import timezone
+
+import factory
 
 from kuaiji.accounts.constants import AccountType
 from kuaiji.accounts.models import LegacyHolder, User

@@ -8,9 +8,10 @@ can look up.
 
 import random
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+
+import pytest
 from openpyxl import Workbook
 
 from kuaiji.accounts.constants import AppealStatus
@@ -100,7 +101,9 @@ def test_activation_needs_the_name_of_the_register(client):
     holder = LegacyHolderFactory()
     data = activation_data(holder, full_name="王五")
     client.post("/activate/", {**data, "action": "send_code"})
-    response = client.post("/activate/", {**data, "sms_code": last_code_for(data["mobile"]), "action": "submit"})
+    response = client.post(
+        "/activate/", {**data, "sms_code": last_code_for(data["mobile"]), "action": "submit"}
+    )
     assert response.status_code == 400
     assert "原持证人员名单中没有" in response.content.decode()
     assert not User.objects.exists()
@@ -112,7 +115,9 @@ def test_activation_of_an_already_registered_number_points_to_reset(client):
     ApplicantFactory(document_number=holder.document_number, full_name=holder.full_name)
     data = activation_data(holder)
     client.post("/activate/", {**data, "action": "send_code"})
-    response = client.post("/activate/", {**data, "sms_code": last_code_for(data["mobile"]), "action": "submit"})
+    response = client.post(
+        "/activate/", {**data, "sms_code": last_code_for(data["mobile"]), "action": "submit"}
+    )
     assert "该证件号码已注册" in response.content.decode()
 
 
@@ -133,7 +138,9 @@ def test_file_an_appeal_and_see_its_state(client):
         "captcha_1": "PASSED",
         "explanation": "本人从未注册过该账号。",
     }
-    response = client.post("/appeals/new/", {**data, "action": "send_code", "photo_front": _photo("front.jpg")})
+    response = client.post(
+        "/appeals/new/", {**data, "action": "send_code", "photo_front": _photo("front.jpg")}
+    )
     assert response.status_code == 200
     # The photo chosen while asking for the code is kept.
     front = IdentityPhoto.objects.get()

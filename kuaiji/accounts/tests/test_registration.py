@@ -10,10 +10,11 @@ the SMS code was verified, with a link to reset the password.
 import io
 import random
 
-import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+import pytest
 from PIL import Image
 
 from kuaiji.accounts.models import IdentityPhoto, User
@@ -28,7 +29,9 @@ rng = random.Random(7)
 
 
 def photo(name="front.jpg", content=None, content_type="image/jpeg"):
-    return SimpleUploadedFile(name, content if content is not None else jpeg_bytes(), content_type=content_type)
+    return SimpleUploadedFile(
+        name, content if content is not None else jpeg_bytes(), content_type=content_type
+    )
 
 
 def form_data(**overrides):
@@ -90,7 +93,10 @@ def test_stored_photo_is_reencoded_without_exif_and_served_to_its_owner_only(cli
     exif[0x8825] = {1: "N", 2: (36.0, 37.0, 0.0)}  # GPS IFD
     data = form_data(mobile="13912340002")
     code = send_code(client, data)
-    assert submit(client, {**data, "sms_code": code}, id_photo=photo(content=jpeg_bytes(exif=exif))).status_code == 302
+    assert (
+        submit(client, {**data, "sms_code": code}, id_photo=photo(content=jpeg_bytes(exif=exif))).status_code
+        == 302
+    )
     stored = IdentityPhoto.objects.get()
     with default_storage.open(stored.file.name) as handle:
         image = Image.open(io.BytesIO(handle.read()))
@@ -152,7 +158,9 @@ def test_each_bad_input_has_its_message_and_keeps_what_was_typed(client, field, 
 )
 @pytest.mark.django_db
 def test_password_rules(client, password, message):
-    response = submit(client, form_data(password1=password, password2=password, sms_code="123456"), id_photo=photo())
+    response = submit(
+        client, form_data(password1=password, password2=password, sms_code="123456"), id_photo=photo()
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
 
@@ -217,7 +225,9 @@ def _bomb_png():
 
 def _big_jpeg():
     buffer = io.BytesIO()
-    Image.frombytes("RGB", (2000, 1500), random.Random(3).randbytes(2000 * 1500 * 3)).save(buffer, "JPEG", quality=100)
+    Image.frombytes("RGB", (2000, 1500), random.Random(3).randbytes(2000 * 1500 * 3)).save(
+        buffer, "JPEG", quality=100
+    )
     content = buffer.getvalue()
     assert len(content) > 4 * 1024 * 1024
     return content
@@ -228,7 +238,11 @@ def _big_jpeg():
     [
         ("card.jpg", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF", "只能上传 JPG 或 PNG"),
         ("card.jpg", None, "图片文件已损坏"),
-        ("card.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "只能上传 JPG 或 PNG"),
+        (
+            "card.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "只能上传 JPG 或 PNG",
+        ),
         ("card.png", "bomb", "图片尺寸过大"),
         ("card.jpg", "big", "不能超过 4 MB"),
     ],
@@ -265,7 +279,9 @@ def test_duplicate_number_is_revealed_only_after_the_code_is_verified(client):
     assert reverse("accounts:reset_password") in page
     assert User.objects.count() == 1
     # The code was used up by that answer: it cannot probe another number.
-    again = submit(client, {**data, "document_number": fake_resident_id(rng=rng), "sms_code": code}, id_photo=photo())
+    again = submit(
+        client, {**data, "document_number": fake_resident_id(rng=rng), "sms_code": code}, id_photo=photo()
+    )
     assert "短信验证码已失效" in again.content.decode()
 
 

@@ -1,6 +1,7 @@
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+import pytest
 
 from kuaiji.accounts.models import User
 

@@ -2,14 +2,63 @@
 (function () {
   "use strict";
 
-  // A submit button that needs a box ticked first (the registration agreement).
+  // A submit button that needs a box ticked first (the registration agreement); a hint beside it
+  // says why it cannot be pressed yet.
   function wireRequiredCheckbox() {
     document.querySelectorAll("[data-requires-checkbox]").forEach(function (button) {
       var box = document.getElementById(button.getAttribute("data-requires-checkbox"));
       if (!box) return;
-      var sync = function () { button.disabled = !box.checked; };
+      var hint = document.createElement("p");
+      hint.className = "hint";
+      hint.id = box.id + "_needed";
+      hint.textContent = "请先勾选上方的同意协议";
+      button.insertAdjacentElement("afterend", hint);
+      button.setAttribute("aria-describedby", hint.id);
+      var sync = function () {
+        button.disabled = !box.checked;
+        hint.hidden = box.checked;
+      };
       box.addEventListener("change", sync);
       sync();
+    });
+  }
+
+  // Error summary links: focus the field and bring its label into view (a plain #anchor would scroll
+  // the input to the top edge, hiding its label, and leave the focus behind).
+  function wireErrorSummaryLinks() {
+    document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var input = document.getElementById(link.getAttribute("href").slice(1));
+        if (!input) return;
+        event.preventDefault();
+        var group = input.closest(".field") || input;
+        group.scrollIntoView();
+        input.focus({ preventScroll: true });
+      });
+    });
+  }
+
+  // Uploads: show the chosen photo under the button before the form is sent.
+  function wirePhotoPreview() {
+    document.querySelectorAll("input[type=file][accept*='image']").forEach(function (input) {
+      if (!window.URL || !URL.createObjectURL) return;
+      input.addEventListener("change", function () {
+        var preview = input.parentNode.querySelector(".upload-preview");
+        var file = input.files && input.files[0];
+        if (!file || !/^image\/(jpeg|png)$/.test(file.type)) {
+          if (preview) preview.remove();
+          return;
+        }
+        if (!preview) {
+          preview = document.createElement("img");
+          preview.className = "upload-preview";
+          preview.alt = "所选照片预览";
+          input.insertAdjacentElement("afterend", preview);
+        } else {
+          URL.revokeObjectURL(preview.src);
+        }
+        preview.src = URL.createObjectURL(file);
+      });
     });
   }
 
@@ -57,6 +106,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     wireRequiredCheckbox();
+    wireErrorSummaryLinks();
+    wirePhotoPreview();
     wireCaptchaRefresh();
     wireCountdown();
     focusErrorSummary();
