@@ -400,7 +400,9 @@ def prune_unclaimed_identity_photos(*, older_than=None) -> int:
     for photo in stale.iterator():
         name = photo.file.name
         with transaction.atomic():
-            deleted, _ = IdentityPhoto.objects.filter(pk=photo.pk, owner__isnull=True, appeal__isnull=True).delete()
+            deleted, _ = IdentityPhoto.objects.filter(
+                pk=photo.pk, owner__isnull=True, appeal__isnull=True
+            ).delete()
         if deleted:
             delete_stored_file(name)
             pruned += 1

@@ -3,11 +3,12 @@ ones and recent ones stay."""
 
 from datetime import timedelta
 
-import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+
+import pytest
 
 from kuaiji.accounts.constants import IdentityPhotoKind
 from kuaiji.accounts.models import IdentityPhoto
