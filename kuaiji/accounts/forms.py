@@ -74,7 +74,7 @@ def sms_code_field():
     return forms.CharField(
         label="短信验证码",
         max_length=6,
-        required=False,  # required only on the final submit; the view says so
+        required=False,  # required only on the final submit; the form's clean says so
         help_text="6 位数字，5 分钟内有效",
         widget=forms.TextInput(
             attrs={
@@ -151,6 +151,7 @@ class SendCodeForm(KuaijiForm):
 
 
 class RegistrationForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
+    required_on_submit = ("sms_code", "id_photo")
     document_type = document_type_field()
     document_number = document_number_field()
     full_name = full_name_field()
@@ -228,11 +229,17 @@ class StaffSignInForm(KuaijiForm):
 
 
 class ResetPasswordForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
+    required_on_submit = ("sms_code",)
     document_type = document_type_field()
     document_number = document_number_field()
     full_name = full_name_field()
     sms_code = sms_code_field()
     password1, password2 = password_fields()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "新密码"
+        self.fields["password2"].label = "确认新密码"
 
     def clean(self):
         cleaned = super().clean()
@@ -279,6 +286,7 @@ class ChangePasswordForm(PasswordPairMixin, KuaijiForm):
 
 
 class ActivationForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
+    required_on_submit = ("sms_code",)
     full_name = full_name_field()
     document_type = document_type_field()
     document_number = document_number_field()
@@ -304,6 +312,7 @@ def photo_field(label, help_text):
 
 
 class AppealForm(DocumentFieldsMixin, KuaijiForm):
+    required_on_submit = ("sms_code", "photo_front", "photo_back", "photo_in_hand")
     reason = forms.ChoiceField(
         label="申诉原因",
         choices=AppealReason.choices,

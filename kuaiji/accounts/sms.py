@@ -3,6 +3,7 @@ staff, the tests read it); a real provider plugs in through KUAIJI_SMS_BACKEND."
 
 import fcntl
 import json
+from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
@@ -39,4 +40,7 @@ def read_outbox(*, limit: int = 100) -> list[dict]:
         return []
     with open(path, encoding="utf-8") as outbox:
         lines = outbox.readlines()
-    return [json.loads(line) for line in reversed(lines[-limit:]) if line.strip()]
+    messages = [json.loads(line) for line in reversed(lines[-limit:]) if line.strip()]
+    for message in messages:
+        message["sent_at"] = datetime.fromisoformat(message["sent_at"])
+    return messages

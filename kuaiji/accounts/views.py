@@ -349,6 +349,7 @@ def identity_photo(request, photo_uuid):
 def reset_password(request):
     code_form = ResetSendCodeForm()
     status = 200
+    wait_seconds = 0
     if request.method != "POST":
         form = ResetPasswordForm()
     else:
@@ -364,10 +365,11 @@ def reset_password(request):
                         if error:
                             errors["sms_code"] = error.messages
                     if "sms_code" not in errors:
-                        # The same words whether or not the account exists.
+                        # The same words and the same wait whether or not the account exists.
                         messages.success(
                             request, "如证件号码和姓名正确，短信验证码已发送至该账号绑定的手机号码。"
                         )
+                        wait_seconds = settings.KUAIJI_SMS_PER_PHONE_INTERVAL.seconds
                 else:
                     errors.update(bound.errors)
             form = _redisplay(
@@ -407,6 +409,7 @@ def reset_password(request):
         {
             "form": form,
             "code_form": code_form,
+            "wait_seconds": wait_seconds,
             "error_summary": form.error_summary() + code_form.error_summary(),
         },
         status=status,

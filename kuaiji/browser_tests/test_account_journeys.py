@@ -170,15 +170,15 @@ def test_forgotten_password(page: Page, shot):
 
     field(page, "证件号码").fill(user.document_number)
     field(page, "姓名").fill(user.full_name)
-    # No countdown here: the page does not know (and must not show) whether the account exists.
-    code = send_code(page, user.mobile, countdown=False)
+    # The countdown shows whether or not the account exists, so it reveals nothing.
+    code = send_code(page, user.mobile)
     expect(page.locator(".notice-success")).to_contain_text("绑定的手机号码")
     expect(page.locator("main")).not_to_contain_text(user.mobile)
     shot(page, "code-sent")
 
     field(page, "短信验证码").fill(code)
-    field(page, "密码").fill(NEW_PASSWORD)
-    field(page, "确认密码").fill(NEW_PASSWORD)
+    field(page, "新密码").fill(NEW_PASSWORD)
+    field(page, "确认新密码").fill(NEW_PASSWORD)
     shot(page, "filled")
     page.get_by_role("button", name="重设密码").click()
 

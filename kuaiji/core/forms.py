@@ -14,6 +14,15 @@ class KuaijiForm(forms.Form):
 
     required_css_class = "is-required"
     error_css_class = "has-error"
+    # Fields that are optional for the form's intermediate actions (e.g. asking for an SMS code) but
+    # required on the final submit: marked with * like the others.
+    required_on_submit: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.required_on_submit:
+            if name in self.fields:
+                self.fields[name].required_on_submit = True
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor id, message) for the error summary box at the top of the page."""
