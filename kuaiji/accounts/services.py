@@ -142,14 +142,33 @@ def _create_applicant(
         activated_at__isnull=True,
         user__isnull=True,
     ).first()
+    user = _save_applicant(
+        document_type=document_type,
+        document_number=document_number,
+        full_name=full_name,
+        mobile=mobile,
+        password=password,
+        legacy_holder=legacy if legacy and legacy.full_name == full_name else None,
+        verified_at=now,
+    )
+    if user.legacy_holder_id:
+        LegacyHolder.objects.filter(pk=user.legacy_holder_id).update(activated_at=now)
+    IdentityPhoto.objects.filter(pk=id_photo.pk).update(owner=user, upload_session="")
+    record_event(action="account.registered", actor=user, target=user, ip=client_ip)
+    return user
+
+
+def _save_applicant(
+    *, document_type, document_number, full_name, mobile, password, legacy_holder, verified_at
+) -> User:
     user = User(
         account_type=AccountType.APPLICANT,
         document_type=document_type,
         document_number=document_number,
         full_name=full_name,
         mobile=mobile,
-        mobile_verified_at=now,
-        legacy_holder=legacy if legacy and legacy.full_name == full_name else None,
+        mobile_verified_at=verified_at,
+        legacy_holder=legacy_holder,
     )
     user.set_password(password)
     try:
@@ -158,10 +177,6 @@ def _create_applicant(
     except IntegrityError as error:
         # Two registrations of the same number at once: the unique constraints decide.
         raise DocumentNumberTaken(document_taken_message(), code="document_taken") from error
-    if user.legacy_holder_id:
-        LegacyHolder.objects.filter(pk=user.legacy_holder_id).update(activated_at=now)
-    IdentityPhoto.objects.filter(pk=id_photo.pk).update(owner=user, upload_session="")
-    record_event(action="account.registered", actor=user, target=user, ip=client_ip)
     return user
 
 
@@ -236,21 +251,15 @@ def _activate(*, document_type, document_number, full_name, mobile, password, cl
         )
     _check_not_taken(document_type=document_type, document_number=document_number, mobile=mobile)
     now = timezone.now()
-    user = User(
-        account_type=AccountType.APPLICANT,
+    user = _save_applicant(
         document_type=document_type,
         document_number=document_number,
         full_name=full_name,
         mobile=mobile,
-        mobile_verified_at=now,
+        password=password,
         legacy_holder=holder,
+        verified_at=now,
     )
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as error:
-        raise DocumentNumberTaken(document_taken_message(), code="document_taken") from error
     holder.activated_at = now
     holder.save(update_fields=["activated_at"])
     record_event(action="account.legacy_activated", actor=user, target=user, ip=client_ip)

@@ -108,6 +108,32 @@ def _send_code(request, *, mobile: str, purpose: str) -> ValidationError | None:
     return None
 
 
+def _code_step(request, data, *, form_class, purpose: str, errors: dict | None = None):
+    """Handle ``action=send_code`` / ``refresh_captcha`` on a page that verifies a phone it is given.
+
+    Returns the page's form (unbound, showing what was typed), its code form (a fresh captcha with
+    its error, if any) and how many seconds the SMS button must wait.
+    """
+    errors = dict(errors or {})
+    wait_seconds = 0
+    if request.POST.get("action") == "send_code":
+        bound = SendCodeForm(data)
+        if bound.is_valid():
+            mobile = bound.cleaned_data["mobile"]
+            error = _send_code(request, mobile=mobile, purpose=purpose)
+            if error:
+                errors["sms_code"] = error.messages
+            else:
+                messages.success(request, CODE_SENT)
+            wait_seconds = seconds_until_next_code(mobile=mobile)
+        else:
+            errors.update(bound.errors)
+    form = _redisplay(form_class, request, data, errors={k: v for k, v in errors.items() if k != "captcha"})
+    code_form = SendCodeForm()
+    code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
+    return form, code_form, wait_seconds
+
+
 def _safe_next(request) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -133,24 +159,11 @@ def register(request):
         data = request.POST.copy()
         _accept_photos(request, data, [slot])
         action = request.POST.get("action", "submit")
-        errors = {"id_photo": slot.error.messages} if slot.error else {}
         if action in {"send_code", "refresh_captcha"}:
-            if action == "send_code":
-                bound_code_form = SendCodeForm(data)
-                if bound_code_form.is_valid():
-                    mobile = bound_code_form.cleaned_data["mobile"]
-                    error = _send_code(request, mobile=mobile, purpose=SmsPurpose.REGISTER)
-                    if error:
-                        errors["sms_code"] = error.messages
-                    else:
-                        messages.success(request, CODE_SENT)
-                    wait_seconds = seconds_until_next_code(mobile=mobile)
-                else:
-                    errors.update(bound_code_form.errors)
-            form = _redisplay(
-                RegistrationForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"}
+            photo_errors = {"id_photo": slot.error.messages} if slot.error else {}
+            form, code_form, wait_seconds = _code_step(
+                request, data, form_class=RegistrationForm, purpose=SmsPurpose.REGISTER, errors=photo_errors
             )
-            code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
         else:
             form = RegistrationForm(data, request.FILES)
             if form.is_valid():
@@ -437,27 +450,9 @@ def activate(request):
     else:
         action = request.POST.get("action", "submit")
         if action in {"send_code", "refresh_captcha"}:
-            errors = {}
-            if action == "send_code":
-                bound = SendCodeForm(request.POST)
-                if bound.is_valid():
-                    error = _send_code(
-                        request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.ACTIVATE
-                    )
-                    if error:
-                        errors["sms_code"] = error.messages
-                    else:
-                        messages.success(request, CODE_SENT)
-                    wait_seconds = seconds_until_next_code(mobile=bound.cleaned_data["mobile"])
-                else:
-                    errors.update(bound.errors)
-            form = _redisplay(
-                ActivationForm,
-                request,
-                request.POST,
-                errors={k: v for k, v in errors.items() if k != "captcha"},
+            form, code_form, wait_seconds = _code_step(
+                request, request.POST, form_class=ActivationForm, purpose=SmsPurpose.ACTIVATE
             )
-            code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
         else:
             form = ActivationForm(request.POST)
             status = 400
@@ -523,24 +518,9 @@ def appeal(request):
         photo_errors = {slot.field: slot.error.messages for slot in slots if slot.error}
         action = request.POST.get("action", "submit")
         if action in {"send_code", "refresh_captcha"}:
-            errors = dict(photo_errors)
-            if action == "send_code":
-                bound = SendCodeForm(data)
-                if bound.is_valid():
-                    error = _send_code(
-                        request, mobile=bound.cleaned_data["mobile"], purpose=SmsPurpose.APPEAL
-                    )
-                    if error:
-                        errors["sms_code"] = error.messages
-                    else:
-                        messages.success(request, CODE_SENT)
-                    wait_seconds = seconds_until_next_code(mobile=bound.cleaned_data["mobile"])
-                else:
-                    errors.update(bound.errors)
-            form = _redisplay(
-                AppealForm, request, data, errors={k: v for k, v in errors.items() if k != "captcha"}
+            form, code_form, wait_seconds = _code_step(
+                request, data, form_class=AppealForm, purpose=SmsPurpose.APPEAL, errors=photo_errors
             )
-            code_form._errors = ErrorDict({k: v for k, v in errors.items() if k == "captcha"})
         else:
             form = AppealForm(data, request.FILES)
             status = 400
