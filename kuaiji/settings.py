@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kuaiji.core",
     "kuaiji.regions",
     "kuaiji.accounts",
+    "kuaiji.collection",
     "kuaiji.audit",
     "kuaiji.demo",
 ]
