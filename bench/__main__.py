@@ -11,9 +11,11 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import accounts_bench
+    from bench import accounts_bench, pdf_bench, portrait_bench
 
     accounts_bench.run()
+    pdf_bench.run()
+    portrait_bench.run()
     return 0
 
 

@@ -225,21 +225,63 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # --- Information collection --------------------------------------------------------------------------
 # Attachment slots and when each is needed (a condition of kuaiji.collection.attachments.CONDITIONS).
 KUAIJI_ATTACHMENT_SLOTS = [
-    {"slot": "id_front", "label": "身份证件人像面", "when": "always", "reason": "核对身份信息", "max_files": 1},
-    {"slot": "id_back", "label": "身份证件国徽面", "when": "always", "reason": "核对证件有效期", "max_files": 1},
-    {"slot": "education_certificate", "label": "全日制学历毕业证书", "when": "certificate_kept",
-     "reason": "核对全日制学历信息", "max_files": 5},
-    {"slot": "education_proof", "label": "单位出具的学历证明", "when": "certificate_lost",
-     "reason": "毕业证书遗失时，以工作单位出具的学历证明代替", "max_files": 5,
-     "template": "collection/templates/education-proof.txt"},
-    {"slot": "qualification_certificate", "label": "专业技术资格证书", "when": "has_qualification",
-     "reason": "已填写专业技术资格", "max_files": 5},
-    {"slot": "appointment_document", "label": "会计专业技术职务聘任文件", "when": "has_accounting_post",
-     "reason": "已填写会计专业技术职务", "max_files": 5},
-    {"slot": "abacus_certificate", "label": "珠算等级证书", "when": "has_abacus_level",
-     "reason": "已填写珠算等级", "max_files": 5},
-    {"slot": "basic_info_form", "label": "签字（盖章）后的个人基本信息表", "when": "always",
-     "reason": "打印系统生成的个人基本信息表，本人签字（有工作单位的加盖单位公章）后拍照上传", "max_files": 2},
+    {
+        "slot": "id_front",
+        "label": "身份证件人像面",
+        "when": "always",
+        "reason": "核对身份信息",
+        "max_files": 1,
+    },
+    {
+        "slot": "id_back",
+        "label": "身份证件国徽面",
+        "when": "always",
+        "reason": "核对证件有效期",
+        "max_files": 1,
+    },
+    {
+        "slot": "education_certificate",
+        "label": "全日制学历毕业证书",
+        "when": "certificate_kept",
+        "reason": "核对全日制学历信息",
+        "max_files": 5,
+    },
+    {
+        "slot": "education_proof",
+        "label": "单位出具的学历证明",
+        "when": "certificate_lost",
+        "reason": "毕业证书遗失时，以工作单位出具的学历证明代替",
+        "max_files": 5,
+        "template": "collection/templates/education-proof.txt",
+    },
+    {
+        "slot": "qualification_certificate",
+        "label": "专业技术资格证书",
+        "when": "has_qualification",
+        "reason": "已填写专业技术资格",
+        "max_files": 5,
+    },
+    {
+        "slot": "appointment_document",
+        "label": "会计专业技术职务聘任文件",
+        "when": "has_accounting_post",
+        "reason": "已填写会计专业技术职务",
+        "max_files": 5,
+    },
+    {
+        "slot": "abacus_certificate",
+        "label": "珠算等级证书",
+        "when": "has_abacus_level",
+        "reason": "已填写珠算等级",
+        "max_files": 5,
+    },
+    {
+        "slot": "basic_info_form",
+        "label": "签字（盖章）后的个人基本信息表",
+        "when": "always",
+        "reason": "打印系统生成的个人基本信息表，本人签字（有工作单位的加盖单位公章）后拍照上传",
+        "max_files": 2,
+    },
 ]
 # Working days a review is due in, per kind of submission.
 KUAIJI_REVIEW_WORKING_DAYS = {"initial": 5, "change": 5, "transfer": 10}

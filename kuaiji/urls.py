@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("captcha/", include("captcha.urls")),
     path("regions/", include("kuaiji.regions.urls")),
+    path("collection/", include("kuaiji.collection.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

@@ -316,6 +316,9 @@ def sign_out(request):
 def home(request):
     if not request.user.is_authenticated:
         return redirect("accounts:sign_in")
+    if request.user.is_applicant:
+        # An applicant's home is their information collection (status, progress, reasons).
+        return redirect("collection:overview")
     return render(request, "accounts/home.html", _account_context(request.user))
 
 

@@ -66,6 +66,8 @@ def test_register_end_to_end_through_the_outbox(client):
     code = send_code(client, data)
     response = submit(client, {**data, "sms_code": code}, id_photo=photo())
     assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
+    # An applicant's home is their information collection.
+    assert client.get(reverse("accounts:home"))["Location"] == reverse("collection:overview")
     user = User.objects.get()
     assert user.document_number == data["document_number"].upper()
     assert user.full_name == "阿依古丽·买买提"
@@ -73,7 +75,7 @@ def test_register_end_to_end_through_the_outbox(client):
     assert user.password.startswith("argon2$argon2id$")
     assert AuditEvent.objects.filter(action="account.registered", target_id=str(user.uuid)).exists()
     # Signed in straight away; the home page shows the masked number.
-    home = client.get(reverse("accounts:home"))
+    home = client.get(reverse("collection:overview"))
     assert "阿依古丽·买买提" in home.content.decode()
     assert data["document_number"].upper() not in home.content.decode()
 

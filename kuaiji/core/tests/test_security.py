@@ -93,7 +93,7 @@ def test_signed_in_pages_carry_the_security_headers(client):
     user = ApplicantFactory()
     client.force_login(user, backend="kuaiji.accounts.backends.ApplicantBackend")
 
-    for path in ("/", "/account/"):
+    for path in ("/collection/", "/account/"):
         response = client.get(path)
         assert response.status_code == 200
         assert_security_headers(response)

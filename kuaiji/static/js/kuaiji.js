@@ -104,6 +104,93 @@
     if (summary) summary.focus();
   }
 
+
+  // Province → prefecture → county: fill the next level as soon as one is chosen.
+  function wireDivisionPickers() {
+    document.querySelectorAll("[data-division-picker]").forEach(function (picker) {
+      var selects = picker.querySelectorAll("select");
+      var url = picker.getAttribute("data-children-url");
+      selects.forEach(function (select, level) {
+        select.addEventListener("change", function () {
+          for (var i = level + 1; i < selects.length; i++) {
+            selects[i].innerHTML = "";
+            selects[i].hidden = true;
+          }
+          if (!select.value || level + 1 >= selects.length) { picker.dispatchEvent(new Event("division-change", { bubbles: true })); return; }
+          fetch(url + "?parent=" + encodeURIComponent(select.value))
+            .then(function (response) { return response.json(); })
+            .then(function (data) {
+              var next = selects[level + 1];
+              if (!data.divisions || !data.divisions.length) { picker.dispatchEvent(new Event("division-change", { bubbles: true })); return; }
+              var placeholder = document.createElement("option");
+              placeholder.value = "";
+              placeholder.textContent = "请选择";
+              next.appendChild(placeholder);
+              data.divisions.forEach(function (division) {
+                var option = document.createElement("option");
+                option.value = division.code;
+                option.textContent = division.name;
+                next.appendChild(option);
+              });
+              next.hidden = false;
+              picker.dispatchEvent(new Event("division-change", { bubbles: true }));
+            });
+        });
+      });
+    });
+  }
+
+  // The suggested management department follows the unit's region as it is picked.
+  function wireDepartmentSuggestion() {
+    var panel = document.querySelector("[data-department-suggestion]");
+    if (!panel) return;
+    document.addEventListener("division-change", function (event) {
+      var selects = event.target.querySelectorAll("select");
+      var code = "";
+      selects.forEach(function (select) { if (select.value && !select.hidden) code = select.value; });
+      if (!code || !event.target.closest(".field") || event.target.closest(".field").id.indexOf("employer_division") === -1) return;
+      fetch(panel.getAttribute("data-url") + "?division=" + encodeURIComponent(code))
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          var name = panel.querySelector("[data-suggestion-name]");
+          if (!data.department || !name) return;
+          name.textContent = data.department.name + (data.department.phones ? "（咨询电话：" + data.department.phones + "）" : "");
+          var select = document.getElementById("id_management_department");
+          if (select) select.value = String(data.department.id);
+        });
+    });
+  }
+
+  // One click submits once: the button is disabled while the request is under way.
+  function wireSingleSubmit() {
+    document.querySelectorAll("[data-prevent-double-submit]").forEach(function (button) {
+      var form = button.closest("form");
+      form.addEventListener("submit", function () {
+        setTimeout(function () { button.disabled = true; button.textContent = "正在提交…"; }, 0);
+      });
+    });
+  }
+
+  // Show upload progress for large photos on slow connections.
+  function wireUploadProgress() {
+    document.querySelectorAll("[data-upload-form]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var bar = form.querySelector("progress");
+        if (!bar || !window.XMLHttpRequest || !window.FormData) return;
+        event.preventDefault();
+        var request = new XMLHttpRequest();
+        request.open("POST", form.action);
+        bar.hidden = false;
+        request.upload.addEventListener("progress", function (e) {
+          if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+        });
+        request.addEventListener("load", function () { window.location.href = request.responseURL || window.location.href; });
+        request.addEventListener("error", function () { form.submit(); });
+        request.send(new FormData(form));
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     wireRequiredCheckbox();
     wireErrorSummaryLinks();
@@ -111,5 +198,9 @@
     wireCaptchaRefresh();
     wireCountdown();
     focusErrorSummary();
+    wireDivisionPickers();
+    wireDepartmentSuggestion();
+    wireSingleSubmit();
+    wireUploadProgress();
   });
 })();

@@ -1,0 +1,182 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import OPEN_STATUSES, Status, SubmissionKind
+
+
+class Notice(models.Model):
+    """The notice an applicant reads before starting (阅读须知). Each edit is a new version."""
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    title = models.CharField(_("标题"), max_length=100, default="信息登记须知")
+    body = models.TextField(_("内容"), help_text=_("每段一行；空行分段。"))
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("阅读须知")
+        verbose_name_plural = _("阅读须知")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第 {self.version} 版）"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.body.split("\n") if part.strip()]
+
+
+class Attachment(models.Model):
+    """One image of an attachment slot (a certificate of several pages is several attachments)."""
+
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("所属人员"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    submission = models.ForeignKey(
+        "collection.Submission",
+        verbose_name=_("所在草稿"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+        help_text=_("当前引用它的草稿；从草稿中删除后为空，仍被已提交版本引用时文件保留。"),
+    )
+    slot = models.CharField(_("附件类别"), max_length=40)
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(_("文件类型"), max_length=32)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("字节数"))
+    width = models.PositiveIntegerField(_("宽（像素）"))
+    height = models.PositiveIntegerField(_("高（像素）"))
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["slot", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.slot} {self.uuid}"
+
+
+class Submission(models.Model):
+    """One request by a person: a first collection, a change or a transfer, from draft to decision.
+
+    ``answers`` holds each section's answers as the person typed them (so nothing is lost even when a
+    section does not validate yet); a revision keeps the validated copy that was submitted.
+    """
+
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
+    )
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=SubmissionKind.choices, default=SubmissionKind.INITIAL
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(
+        _("版本号"), default=1, help_text=_("每次保存加一；用于发现两个窗口同时编辑同一草稿。")
+    )
+    answers = models.JSONField(_("填报内容"), default=dict, blank=True)
+    notice = models.ForeignKey(
+        Notice,
+        verbose_name=_("已阅读的须知版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("审核部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions_to_review",
+    )
+    based_on = models.ForeignKey(
+        "collection.Revision",
+        verbose_name=_("变更所依据的已通过版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="changes",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    due_on = models.DateField(_("审核截止日期"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("信息登记")
+        verbose_name_plural = _("信息登记")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="one_open_submission_per_applicant",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "status", "due_on"], name="submission_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_status_display()}"
+
+    @property
+    def reference(self) -> str:
+        """A short reference people can read out on the phone."""
+        return self.uuid.hex[:8].upper()
+
+
+class Revision(models.Model):
+    """What was submitted, as it was: validated answers and the attachments they pointed at. Immutable."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("信息登记"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("第几次提交"))
+    answers = models.JSONField(_("提交内容"))
+    attachments = models.ManyToManyField(
+        Attachment, verbose_name=_("附件"), related_name="revisions", blank=True
+    )
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("须知版本"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "regions.Department", verbose_name=_("审核部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    due_on = models.DateField(_("审核截止日期"))
+
+    class Meta:
+        verbose_name = _("提交版本")
+        verbose_name_plural = _("提交版本")
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="unique_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} #{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("a revision is immutable")
+        super().save(*args, **kwargs)

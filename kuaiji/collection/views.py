@@ -1,0 +1,606 @@
+"""The information-collection wizard (信息登记). Thin views over ``services``: every page works without
+JavaScript, keeps what was typed, and saves the draft on every step."""
+
+import contextlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kuaiji.accounts.constants import SmsPurpose
+from kuaiji.accounts.forms import SendCodeForm
+from kuaiji.accounts.verification import check_sms_code, consume_sms_code, request_sms_code
+from kuaiji.audit.models import AuditEvent
+from kuaiji.core.http import client_ip
+from kuaiji.core.storage import private_file_response
+from kuaiji.core.validators import mask_document_number, mask_mobile
+from kuaiji.regions.selectors import department_covering
+
+from . import services
+from .attachments import required_attachments
+from .constants import EDITABLE_STATUSES, SectionState, Status
+from .models import Attachment, Submission
+from .pdf import basic_info_pdf
+from .sections import SECTION_FORMS
+
+STEPS = [(key, title) for key, title in services.SECTION_TITLES.items()] + [("check", "核对并提交")]
+EVENT_LABELS = {
+    "submission.started": "开始填报",
+    "submission.change_started": "开始信息变更",
+    "submission.submitted": "提交审核",
+    "submission.resubmitted": "修改后重新提交",
+    "submission.withdrawn": "撤回",
+    "submission.approved": "审核通过",
+    "submission.returned": "退回修改",
+    "submission.refused": "审核未通过",
+}
+
+
+def applicant_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_applicant:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _draft_or_redirect(request):
+    submission = services.open_submission(request.user)
+    if submission is None:
+        return None
+    return submission
+
+
+def _next_step(section: str) -> str:
+    keys = [key for key, _ in STEPS]
+    following = keys[keys.index(section) + 1]
+    return _step_url(following)
+
+
+def _step_url(key: str) -> str:
+    if key in SECTION_FORMS:
+        return reverse("collection:section", args=[key])
+    return reverse(f"collection:{key}")
+
+
+def _progress(submission, current: str) -> dict:
+    states = services.section_states(submission, flagged=_flagged(submission))
+    keys = [key for key, _ in STEPS]
+    return {
+        "steps": [
+            {
+                "key": key,
+                "title": title,
+                "url": _step_url(key),
+                "state": states.get(key, ""),
+                "current": key == current,
+            }
+            for key, title in STEPS
+        ],
+        "position": keys.index(current) + 1,
+        "total": len(keys),
+    }
+
+
+def _flagged(submission) -> set[str]:
+    """Sections a reviewer asked to fix (the review issue fills this in on returned submissions)."""
+    if submission.status != Status.RETURNED:
+        return set()
+    return set(submission.answers.get("_flagged_sections", []))
+
+
+# --- overview and task list ----------------------------------------------------------------------------------
+
+
+@applicant_required
+def overview(request):
+    """The applicant's home: status, department, due date, history and reasons; or a start button."""
+    user = request.user
+    submission = services.latest_submission(user)
+    context = {
+        "submission": submission,
+        "masked_document_number": mask_document_number(user.document_number or ""),
+        "masked_mobile": mask_mobile(user.mobile) if user.mobile else "",
+    }
+    if submission is not None:
+        context["history"] = [
+            (event.occurred_at, EVENT_LABELS.get(event.action, event.action))
+            for event in AuditEvent.objects.filter(
+                target_type="collection.submission", target_id=str(submission.uuid)
+            ).order_by("occurred_at", "id")
+        ]
+        context["editable"] = submission.status in EDITABLE_STATUSES
+        context["can_change"] = submission.status in (
+            Status.APPROVED,
+            Status.REFUSED,
+        ) and services.latest_approved_revision(user)
+    return render(request, "collection/overview.html", context)
+
+
+@applicant_required
+@require_POST
+def start(request):
+    try:
+        services.start_collection(request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("collection:overview")
+    return redirect("collection:tasks")
+
+
+@applicant_required
+@require_POST
+def start_change(request):
+    try:
+        services.start_change(request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("collection:overview")
+    messages.success(request, "已根据您审核通过的信息创建变更草稿，请修改需要变更的部分后提交。")
+    return redirect("collection:tasks")
+
+
+@applicant_required
+def tasks(request):
+    submission = services.open_submission(request.user)
+    if submission is None:
+        return redirect("collection:overview")
+    states = services.section_states(submission, flagged=_flagged(submission))
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "url": _step_url(key),
+            "state": states[key],
+            "label": SectionState(states[key]).label,
+        }
+        for key, title in services.SECTION_TITLES.items()
+    ]
+    done = sum(1 for item in sections if item["state"] == SectionState.COMPLETED)
+    return render(
+        request,
+        "collection/tasks.html",
+        {
+            "submission": submission,
+            "sections": sections,
+            "done": done,
+            "total": len(sections),
+            "editable": submission.status in EDITABLE_STATUSES,
+        },
+    )
+
+
+# --- steps -----------------------------------------------------------------------------------------------------
+
+
+def _editable_submission(request):
+    submission = services.open_submission(request.user)
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def _conflict(request):
+    messages.error(
+        request,
+        "这份草稿刚刚在其他窗口或设备上保存过。为避免互相覆盖，本次内容没有保存；请核对下方内容后再次保存。",
+    )
+
+
+@applicant_required
+def notice(request):
+    submission = _editable_submission(request)
+    current = services.current_notice()
+    error = ""
+    if request.method == "POST" and submission.status in EDITABLE_STATUSES:
+        if not request.POST.get("read"):
+            error = "请阅读须知后勾选“我已阅读并知晓”"
+        elif current is None:
+            error = "须知尚未发布，请稍后再试"
+        else:
+            try:
+                services.accept_notice(
+                    submission, notice=current, expected_version=int(request.POST.get("version", 0))
+                )
+            except services.DraftConflict:
+                _conflict(request)
+                submission.refresh_from_db()
+            else:
+                return redirect(_next_step("notice"))
+    return render(
+        request,
+        "collection/notice.html",
+        {"submission": submission, "notice": current, "error": error, **_progress(submission, "notice")},
+        status=400 if error else 200,
+    )
+
+
+def _form_data(request) -> dict:
+    skip = {"csrfmiddlewaretoken", "action", "version", "captcha_0", "captcha_1", "sms_code"}
+    return {key: value for key, value in request.POST.items() if key not in skip}
+
+
+@applicant_required
+def section(request, section):
+    if section not in SECTION_FORMS:
+        raise Http404
+    submission = _editable_submission(request)
+    editable = submission.status in EDITABLE_STATUSES
+    code_form = SendCodeForm() if section == "personal" else None
+    status = 200
+    if request.method == "POST" and editable:
+        data = _form_data(request)
+        action = request.POST.get("action", "save")
+        version = int(request.POST.get("version", 0))
+        if section == "personal" and request.FILES.get("portrait"):
+            _accept_portrait(request, submission)
+        if section == "personal" and action in {
+            "send_code",
+            "verify_mobile",
+            "refresh_captcha",
+            "upload_portrait",
+        }:
+            if action != "upload_portrait":
+                code_form = _mobile_step(request, submission, action=action, version=version)
+            elif not request.FILES.get("portrait"):
+                messages.error(request, "请先选择一张照片")
+            # Keep what was typed on the page while the phone is verified.
+            with contextlib.suppress(services.DraftConflict):
+                services.save_section(
+                    submission, section=section, data=data, expected_version=submission.version
+                )
+            built = services.build_section(submission, section, data)
+            built.form._errors = {}
+            if built.formset is not None:
+                built.formset._errors = []
+        else:
+            try:
+                services.save_section(submission, section=section, data=data, expected_version=version)
+            except services.DraftConflict:
+                _conflict(request)
+                submission.refresh_from_db()
+                built = services.build_section(submission, section, data)
+                status = 409
+            else:
+                built = services.build_section(submission, section, None)
+                if built.complete:
+                    if action == "save_and_exit":
+                        messages.success(request, f"“{SECTION_FORMS[section].title}”已保存。")
+                        return redirect("collection:tasks")
+                    return redirect(_next_step(section))
+                status = 400
+    else:
+        stored = submission.answers.get(section)
+        built = (
+            services.build_section(submission, section, None)
+            if stored
+            else services.build_section(submission, section, _initial_data(submission, section), bound=False)
+        )
+        if stored and request.GET.get("errors") != "1":
+            # Coming back to a section: show what is stored, with its problems (the task list said 进行中).
+            pass
+    context = {
+        "submission": submission,
+        "section_key": section,
+        "title": SECTION_FORMS[section].title,
+        "form": built.form,
+        "formset": built.formset,
+        "formset_title": {"employer": "以往工作经历（可选）", "education": "非全日制学历（可选）"}.get(
+            section, ""
+        ),
+        "code_form": code_form,
+        "editable": editable,
+        "error_summary": _summary(built),
+        **_progress(submission, section),
+    }
+    if section == "personal":
+        context["portrait"] = services.portrait_of(submission)
+    if section == "employer":
+        context["suggestion"] = _suggestion_for(submission, built)
+    return render(request, f"collection/section_{section}.html", context, status=status)
+
+
+def _summary(built) -> list[tuple[str, str]]:
+    if not built.form.is_bound:
+        return []
+    items = built.form.error_summary()
+    if built.formset is not None and built.formset.is_bound:
+        for form in built.formset.forms:
+            for name, errors in form.errors.items():
+                items.extend((form[name].auto_id, str(message)) for message in errors)
+        items.extend(("", str(message)) for message in built.formset.non_form_errors())
+    return items
+
+
+def _initial_data(submission, section) -> dict:
+    """What a section starts with the first time: the account's name and phone for 个人信息."""
+    if section == "personal":
+        user = submission.applicant
+        return {"full_name": user.full_name, "mobile": user.mobile}
+    return {}
+
+
+def _mobile_step(request, submission, *, action: str, version: int):
+    """Asking for a code to a new mobile, and verifying it, on the 个人信息 page."""
+    code_form = SendCodeForm()
+    if action == "send_code":
+        bound = SendCodeForm(request.POST)
+        if bound.is_valid():
+            try:
+                request_sms_code(
+                    mobile=bound.cleaned_data["mobile"],
+                    purpose=SmsPurpose.CHANGE_MOBILE,
+                    client_ip=client_ip(request),
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(
+                    request, "短信验证码已发送至新手机号码，请查收后填写并点击“验证新手机号码”。"
+                )
+        else:
+            code_form._errors = {k: v for k, v in bound.errors.items() if k == "captcha"}
+            for key, errors in bound.errors.items():
+                if key != "captcha":
+                    messages.error(request, errors[0])
+    elif action == "verify_mobile":
+        from kuaiji.core.validators import clean_mobile
+
+        try:
+            mobile = clean_mobile(request.POST.get("mobile", ""))
+            sms_code = check_sms_code(
+                mobile=mobile, purpose=SmsPurpose.CHANGE_MOBILE, code=request.POST.get("sms_code", "")
+            )
+            consume_sms_code(sms_code)
+            services.record_verified_mobile(submission, mobile=mobile, expected_version=submission.version)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        except services.DraftConflict:
+            _conflict(request)
+        else:
+            messages.success(request, "新手机号码已验证。")
+    return code_form
+
+
+def _suggestion_for(submission, built):
+    """The department covering the unit's (or, without one, the residence) county, with its phone."""
+    data = built.form.data if built.form.is_bound else submission.answers.get("employer", {})
+    has_employer = data.get("has_employer") == "yes"
+    if has_employer:
+        code = next(
+            (data.get(f"employer_division_{i}") for i in (2, 1, 0) if data.get(f"employer_division_{i}")), ""
+        )
+    else:
+        code = submission.answers.get("personal", {}).get("residence_division_2") or submission.answers.get(
+            "personal", {}
+        ).get("residence_division_1", "")
+    return department_covering(code) if code else None
+
+
+@applicant_required
+def department_suggestion(request):
+    department = department_covering(request.GET.get("division", ""))
+    if department is None:
+        return JsonResponse({"department": None})
+    return JsonResponse(
+        {"department": {"id": department.pk, "name": department.name, "phones": department.phones}}
+    )
+
+
+# --- portrait and attachments -------------------------------------------------------------------------------
+
+
+def _accept_portrait(request, submission) -> None:
+    """Normalise an uploaded photo into the 1-inch photo and show the result for confirmation."""
+    from kuaiji.core.portraits import normalise_portrait
+
+    upload = request.FILES["portrait"]
+    try:
+        normalised = normalise_portrait(upload)
+        services.set_portrait(submission, portrait=normalised, original_name=upload.name)
+    except ValidationError as error:
+        messages.error(request, f"照片未能使用：{error.messages[0]}")
+    except services.NotEditable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"照片已自动裁剪为 {normalised.width}×{normalised.height} 像素、{max(1, normalised.size // 1024)} KB 的一寸照片，"
+            "请确认下方效果；不满意可重新上传。",
+        )
+
+
+@applicant_required
+def attachments(request):
+    submission = _editable_submission(request)
+    answers = services.validated_answers(submission)
+    requirements = required_attachments(answers)
+    files = {}
+    for attachment in submission.attachments.exclude(slot=services.PORTRAIT_SLOT):
+        files.setdefault(attachment.slot, []).append(attachment)
+    slots = [{"requirement": req, "files": files.get(req.slot, [])} for req in requirements]
+    missing = [item["requirement"].label for item in slots if not item["files"]]
+    return render(
+        request,
+        "collection/attachments.html",
+        {
+            "submission": submission,
+            "slots": slots,
+            "missing": missing,
+            "sections_incomplete": [services.SECTION_TITLES[s] for s in SECTION_FORMS if s not in answers],
+            "editable": submission.status in EDITABLE_STATUSES,
+            **_progress(submission, "attachments"),
+        },
+    )
+
+
+@applicant_required
+@require_POST
+def upload_attachment(request, slot):
+    submission = _editable_submission(request)
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        messages.error(request, "请选择要上传的图片")
+    for upload in uploads:
+        try:
+            services.add_attachment(submission, slot=slot, upload=upload)
+        except ValidationError as error:
+            messages.error(request, f"{upload.name}：{error.messages[0]}")
+        except services.NotEditable as error:
+            messages.error(request, str(error))
+            break
+    target = request.POST.get("next") or reverse("collection:attachments")
+    if not target.startswith("/"):
+        target = reverse("collection:attachments")
+    return redirect(f"{target}#slot-{slot}")
+
+
+def _own_attachment(request, attachment_uuid) -> Attachment:
+    return get_object_or_404(Attachment, uuid=attachment_uuid, owner=request.user)
+
+
+@applicant_required
+@require_POST
+def delete_attachment(request, attachment_uuid):
+    attachment = _own_attachment(request, attachment_uuid)
+    submission = _editable_submission(request)
+    if attachment.submission_id != submission.pk:
+        raise Http404
+    try:
+        services.remove_attachment(submission, attachment=attachment)
+    except services.NotEditable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已删除。")
+    target = request.POST.get("next") or reverse("collection:attachments")
+    return redirect(target if target.startswith("/") else reverse("collection:attachments"))
+
+
+@applicant_required
+def attachment_file(request, attachment_uuid):
+    attachment = _own_attachment(request, attachment_uuid)
+    return private_file_response(
+        attachment.file, download_name=f"{attachment.slot}{attachment.file.name[-4:]}", inline=True
+    )
+
+
+# --- the personal basic information form ---------------------------------------------------------------------
+
+
+@applicant_required
+def basic_info_form(request):
+    submission = _editable_submission(request)
+    answers = services.validated_answers(submission)
+    ready = (
+        all(section in answers for section in SECTION_FORMS) and services.portrait_of(submission) is not None
+    )
+    signed = list(submission.attachments.filter(slot="basic_info_form"))
+    return render(
+        request,
+        "collection/basic_info_form.html",
+        {
+            "submission": submission,
+            "ready": ready,
+            "signed": signed,
+            "has_employer": answers.get("employer", {}).get("has_employer"),
+            "incomplete": [services.SECTION_TITLES[s] for s in SECTION_FORMS if s not in answers],
+            "editable": submission.status in EDITABLE_STATUSES,
+            **_progress(submission, "basic_info_form"),
+        },
+    )
+
+
+@applicant_required
+def basic_info_pdf_view(request):
+    submission = services.open_submission(request.user) or services.latest_submission(request.user)
+    if submission is None:
+        raise Http404
+    content = basic_info_pdf(submission)
+    if content is None:
+        messages.error(request, "请先完成个人信息、工作单位、学历和专业技术资格，并上传一寸照片。")
+        return redirect("collection:basic_info_form")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="basic-info-form.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- check and submit ------------------------------------------------------------------------------------------
+
+
+@applicant_required
+def check(request):
+    submission = _editable_submission(request)
+    answers = services.validated_answers(submission)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.submit(
+                submission,
+                expected_version=int(request.POST.get("version", 0)),
+                commitment_accepted=bool(request.POST.get("commitment")),
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+        except services.DraftConflict:
+            _conflict(request)
+        except services.NotEditable as exc:
+            error = str(exc)
+        else:
+            return redirect("collection:submitted")
+        submission.refresh_from_db()
+    summary = [
+        {
+            "key": key,
+            "title": form.title,
+            "url": _step_url(key),
+            "rows": form.rows(answers[key]) if key in answers else None,
+        }
+        for key, form in SECTION_FORMS.items()
+    ]
+    files = submission.attachments.exclude(slot=services.PORTRAIT_SLOT)
+    labels = {req.slot: req.label for req in required_attachments(answers)}
+    attachment_rows = [(labels.get(a.slot, a.slot), a) for a in files]
+    return render(
+        request,
+        "collection/check.html",
+        {
+            "submission": submission,
+            "summary": summary,
+            "attachment_rows": attachment_rows,
+            "error": error,
+            "portrait": services.portrait_of(submission),
+            "editable": submission.status in EDITABLE_STATUSES,
+            **_progress(submission, "check"),
+        },
+        status=400 if error else 200,
+    )
+
+
+@applicant_required
+def submitted(request):
+    submission = services.latest_submission(request.user)
+    if submission is None or submission.status != Status.PENDING:
+        return redirect("collection:overview")
+    return render(request, "collection/submitted.html", {"submission": submission})
+
+
+@applicant_required
+@require_POST
+def withdraw(request):
+    submission = get_object_or_404(Submission, applicant=request.user, status=Status.PENDING)
+    try:
+        services.withdraw(submission)
+    except services.NotEditable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已撤回，信息登记回到草稿状态，修改后可重新提交。")
+    return redirect("collection:overview")
