@@ -29,9 +29,12 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-## Benchmarks print numbers; they are not part of the test suite.
+## Benchmarks print numbers; they are not part of the test suite. The database ones run on SQLite and,
+## when it answers, on PostgreSQL.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: $(VENV)/.installed-dev
-	$(VENV)/bin/python -m bench
+	env -u DATABASE_URL $(VENV)/bin/python -m bench
+	DATABASE_URL=$(BENCH_PG_URL) $(VENV)/bin/python -m bench collection || echo "PostgreSQL not reachable: skipped its run"
 
 clean-demo:
 	rm -rf var/
