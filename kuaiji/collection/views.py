@@ -240,6 +240,8 @@ def section(request, section):
         data = _form_data(request)
         action = request.POST.get("action", "save")
         version = int(request.POST.get("version", 0))
+        if section == "employer":
+            data = _with_known_employer(request, data)
         if section == "personal" and request.FILES.get("portrait"):
             _accept_portrait(request, submission)
         if section == "personal" and action in {
@@ -306,6 +308,33 @@ def section(request, section):
     if section == "employer":
         context["suggestion"] = _suggestion_for(submission, built)
     return render(request, f"collection/section_{section}.html", context, status=status)
+
+
+def _with_known_employer(request, data: dict) -> dict:
+    """Fill the unit's name, nature, region and address from approved records when only its unified
+    social credit code was typed (the person checks them before continuing)."""
+    from kuaiji.core.validators import clean_credit_code
+    from kuaiji.regions.selectors import division_path
+
+    from .selectors import known_employer
+
+    if data.get("has_employer") != "yes" or data.get("employer_name"):
+        return data
+    try:
+        code = clean_credit_code(data.get("credit_code", ""))
+    except ValidationError:
+        return data
+    known = known_employer(code)
+    if known is None:
+        return data
+    filled = dict(data)
+    filled["employer_name"] = known["employer_name"]
+    filled["employer_nature"] = known["employer_nature"]
+    filled["employer_address"] = known["employer_address"]
+    for index, division in enumerate(division_path(known["employer_division"])):
+        filled[f"employer_division_{index}"] = division.code
+    messages.info(request, "已根据统一社会信用代码填入该单位在平台登记过的名称、性质、地区和地址，请核对。")
+    return filled
 
 
 def _summary(built) -> list[tuple[str, str]]:

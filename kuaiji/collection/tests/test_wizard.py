@@ -8,26 +8,11 @@ from django.urls import reverse
 
 import pytest
 
-from kuaiji.accounts.tests.factories import ApplicantFactory
 from kuaiji.audit.models import AuditEvent
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Revision, Submission
-from kuaiji.regions.demo import ensure_demo_departments
 
 from . import helpers
-
-
-@pytest.fixture
-def departments(db):
-    return ensure_demo_departments()
-
-
-@pytest.fixture
-def applicant_client(client, departments):
-    applicant = ApplicantFactory(document_number="630104199003141781", full_name="林晓芸")
-    client.force_login(applicant)
-    client.applicant = applicant
-    return client
 
 
 def post_section(client, section, data, action="save"):

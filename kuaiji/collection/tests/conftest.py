@@ -1,0 +1,17 @@
+import pytest
+
+from kuaiji.accounts.tests.factories import ApplicantFactory
+from kuaiji.regions.demo import ensure_demo_departments
+
+
+@pytest.fixture
+def departments(db):
+    return ensure_demo_departments()
+
+
+@pytest.fixture
+def applicant_client(client, departments):
+    applicant = ApplicantFactory(document_number="630104199003141781", full_name="林晓芸")
+    client.force_login(applicant)
+    client.applicant = applicant
+    return client
