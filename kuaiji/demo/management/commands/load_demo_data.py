@@ -6,6 +6,7 @@ from kuaiji.accounts.constants import AccountType, StaffRole
 from kuaiji.accounts.models import User
 from kuaiji.accounts.services import ensure_role_groups, ensure_staff_member, import_legacy_holders
 from kuaiji.core.constants import DocumentType
+from kuaiji.demo.collection import ensure_demo_submissions
 from kuaiji.demo.people import APPLICANTS, DEMO_PASSWORD, LEGACY_HOLDERS, STAFF_PASSWORD
 from kuaiji.regions.demo import ensure_demo_departments
 
@@ -40,10 +41,13 @@ class Command(BaseCommand):
             password=STAFF_PASSWORD,
         )
         created = 0
+        applicants = {}
         for person in APPLICANTS:
-            if User.objects.filter(
+            existing = User.objects.filter(
                 document_type=DocumentType.RESIDENT_ID, document_number=person.document_number
-            ).exists():
+            ).first()
+            if existing is not None:
+                applicants[person.full_name] = existing
                 continue
             user = User(
                 account_type=AccountType.APPLICANT,
@@ -55,7 +59,9 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+            applicants[person.full_name] = user
             created += 1
+        ensure_demo_submissions(applicants=applicants, departments=departments)
         rows = [
             (index + 2, {"姓名": p.full_name, "证件号码": p.document_number, "证书编号": f"6301{index:08d}"})
             for index, p in enumerate(LEGACY_HOLDERS)

@@ -1,0 +1,21 @@
+"""`make demo` loads the demo data on every start: it must be idempotent and give the README's people."""
+
+import pytest
+from django.core.management import call_command
+
+from kuaiji.accounts.models import LegacyHolder, User
+from kuaiji.collection.constants import Status
+from kuaiji.collection.models import Submission
+from kuaiji.demo.people import APPLICANTS
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_twice_without_duplicates():
+    call_command("load_demo_data")
+    counts = (User.objects.count(), Submission.objects.count(), LegacyHolder.objects.count())
+    call_command("load_demo_data")
+    assert (User.objects.count(), Submission.objects.count(), LegacyHolder.objects.count()) == counts
+    for person in APPLICANTS:
+        assert User.objects.filter(document_number=person.document_number, full_name=person.full_name).exists()
+    assert Submission.objects.filter(status=Status.PENDING).count() == 1
+    assert User.objects.filter(username="qh_reviewer", department__division_id="630000").exists()
