@@ -1,7 +1,8 @@
 """`make demo` loads the demo data on every start: it must be idempotent and give the README's people."""
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from kuaiji.accounts.models import LegacyHolder, User
 from kuaiji.collection.constants import Status
