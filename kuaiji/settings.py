@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "captcha",
     "csp",
     "django_tasks",
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: it says why the session was ended.
     "kuaiji.accounts.middleware.SessionLifetimeMiddleware",
@@ -331,6 +334,11 @@ KUAIJI_SIGNIN_CAPTCHA_AFTER = 3
 KUAIJI_SIGNIN_IP_FAILURE_LIMIT = env_int("KUAIJI_SIGNIN_IP_FAILURE_LIMIT", 30)
 # Reverse proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
 KUAIJI_TRUSTED_PROXY_COUNT = env_int("KUAIJI_TRUSTED_PROXY_COUNT", 0)
+
+# Staff sign in with a password and a TOTP code (django-otp); the issuer names the site in authenticator apps.
+OTP_TOTP_ISSUER = "Kuaiji 会计人员信息管理平台"
+KUAIJI_STAFF_VERIFY_WINDOW = timedelta(minutes=5)
+KUAIJI_STAFF_TOKEN_TRIES = 5
 
 # --- Sessions: server-side, idle limits by kind of account, 12 hours at most ----------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

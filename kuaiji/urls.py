@@ -1,7 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 
+from django_otp.admin import OTPAdminSite
+
 from kuaiji.core.views import healthz
+
+
+def _admin_login(request, extra_context=None):
+    """The admin has no sign-in page of its own: staff sign in with password and TOTP code first."""
+    return redirect_to_login(request.get_full_path(), login_url="accounts:staff_sign_in")
+
+
+# Only platform administrators (is_staff) whose session passed the second factor reach the admin.
+admin.site.__class__ = OTPAdminSite
+admin.site.login = _admin_login
 
 urlpatterns = [
     path("admin/", admin.site.urls),

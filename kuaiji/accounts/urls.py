@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("staff/sign-in/", views.staff_sign_in, name="staff_sign_in"),
+    path("staff/sign-in/verify/", views.staff_verify, name="staff_verify"),
     path("password/reset/", views.reset_password, name="reset_password"),
     path("account/", views.account, name="account"),
     path("account/identity-photos/<uuid:photo_uuid>/", views.identity_photo, name="identity_photo"),

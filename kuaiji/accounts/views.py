@@ -16,6 +16,7 @@ from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -221,7 +222,9 @@ def _register(request, form, slot: PhotoSlot):
 # --- sign in / out ----------------------------------------------------------------------------------------
 
 
-def _sign_in_page(request, *, form_class, template, credential_field, backend_kwargs, on_success):
+def _sign_in_page(
+    request, *, form_class, template, credential_field, backend_kwargs, on_success, sign_in=None
+):
     ip = client_ip(request)
     raw_login = request.POST.get(credential_field, "")
     with_captcha = request.method == "POST" and signin.captcha_required(raw_login=raw_login, ip=ip)
@@ -237,7 +240,7 @@ def _sign_in_page(request, *, form_class, template, credential_field, backend_kw
             credentials = backend_kwargs(form.cleaned_data)
             user = authenticate(request, **credentials)
             if user is not None:
-                login(request, user)
+                (sign_in or login)(request, user)
                 return on_success(user)
             if getattr(request, "axes_locked_out", False):
                 minutes = signin.minutes_until_unlocked(raw_login) or 15
@@ -283,12 +286,18 @@ def sign_in(request):
 
 
 def staff_sign_in(request):
+    """Staff: first the password; the session is signed in only after the TOTP code (staff_verify)."""
     if request.user.is_authenticated:
         return redirect("accounts:home")
 
-    def on_success(user):
-        record_event(action="staff.signed_in", actor=user, target=user, request=request)
-        return redirect(_safe_next(request) or "accounts:home")
+    def remember_password_step(request, user):
+        request.session.cycle_key()
+        request.session[STAFF_PENDING] = {
+            "user": user.pk,
+            "at": timezone.now().timestamp(),
+            "tries": 0,
+            "next": _safe_next(request) or "",
+        }
 
     return _sign_in_page(
         request,
@@ -296,8 +305,60 @@ def staff_sign_in(request):
         template="accounts/staff_sign_in.html",
         credential_field="username",
         backend_kwargs=lambda data: {"username": data["username"], "password": data["password"]},
-        on_success=on_success,
+        on_success=lambda user: redirect("accounts:staff_verify"),
+        sign_in=remember_password_step,
     )
+
+
+STAFF_PENDING = "kuaiji_staff_pending"
+
+
+def staff_verify(request):
+    """The second factor: a 6-digit code from the authenticator app bound to the account."""
+    from django_otp import login as otp_login
+    from django_otp import match_token, user_has_device
+
+    from .models import User
+
+    pending = request.session.get(STAFF_PENDING)
+    expired = (
+        not pending
+        or timezone.now().timestamp() - pending["at"] > settings.KUAIJI_STAFF_VERIFY_WINDOW.total_seconds()
+    )
+    if expired:
+        request.session.pop(STAFF_PENDING, None)
+        messages.info(request, "请先输入用户名和密码。")
+        return redirect("accounts:staff_sign_in")
+    user = User.objects.filter(pk=pending["user"], account_type=AccountType.STAFF, is_active=True).first()
+    if user is None:
+        request.session.pop(STAFF_PENDING, None)
+        return redirect("accounts:staff_sign_in")
+    error = ""
+    status = 200
+    if not user_has_device(user):
+        error = "您的账号尚未绑定动态口令（身份验证器），无法登录，请联系平台管理员绑定。"
+        status = 403
+    elif request.method == "POST":
+        token = "".join(request.POST.get("token", "").split())
+        device = match_token(user, token) if token.isdigit() and len(token) == 6 else None
+        if device is not None:
+            next_url = pending.get("next")
+            request.session.pop(STAFF_PENDING, None)
+            login(request, user, backend="kuaiji.accounts.backends.StaffBackend")
+            otp_login(request, device)
+            record_event(action="staff.signed_in", actor=user, target=user, request=request)
+            return redirect(next_url or "accounts:home")
+        pending["tries"] += 1
+        status = 400
+        if pending["tries"] >= settings.KUAIJI_STAFF_TOKEN_TRIES:
+            request.session.pop(STAFF_PENDING, None)
+            record_event(action="staff.second_factor_failed", target=user, request=request)
+            messages.error(request, "动态验证码错误次数过多，请重新输入用户名和密码。")
+            return redirect("accounts:staff_sign_in")
+        request.session[STAFF_PENDING] = pending
+        left = settings.KUAIJI_STAFF_TOKEN_TRIES - pending["tries"]
+        error = f"动态验证码不正确，请核对手机上身份验证器显示的 6 位数字（还可尝试 {left} 次）"
+    return render(request, "accounts/staff_verify.html", {"error": error}, status=status)
 
 
 @require_POST

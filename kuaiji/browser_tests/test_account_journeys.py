@@ -11,7 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kuaiji.accounts.sms import OutboxBackend
-from kuaiji.accounts.tests.factories import PASSWORD, ApplicantFactory, LegacyHolderFactory, StaffFactory
+from kuaiji.accounts.tests.factories import (
+    PASSWORD,
+    ApplicantFactory,
+    LegacyHolderFactory,
+    StaffFactory,
+    current_token,
+)
 from kuaiji.accounts.tests.helpers import jpeg_bytes, last_code_for
 from kuaiji.core.fakes import fake_mobile, fake_resident_id
 from kuaiji.core.validators import mask_document_number
@@ -303,6 +309,10 @@ def test_account_page_and_staff_pages(page: Page, shot):
     shot(page, "staff-sign-in")
     field(page, "用户名").fill(staff.username)
     field(page, "密码").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("输入动态验证码")
+    shot(page, "staff-verify")
+    field(page, "动态验证码").fill(current_token(staff))
     page.get_by_role("main").get_by_role("button", name="登录").click()
     expect(page.locator(".lead")).to_contain_text("工作人员身份")
     shot(page, "staff-home")

@@ -36,3 +36,12 @@ LEGACY_HOLDERS = [
     _person(11, "赵文彬", "630103", date(1975, 5, 20), Sex.MALE, ""),
     _person(12, "韩淑珍", "632802", date(1979, 9, 30), Sex.FEMALE, ""),
 ]
+
+
+# TOTP secrets of the demo's staff (hex for django-otp; the README lists them in base32 for
+# authenticator apps and `oathtool --totp -b`). Demo only: real staff bind their own device.
+STAFF_TOTP_KEYS = {
+    "admin": "4b7561696a6944656d6f41646d696e3230323621",
+    "qh_reviewer": "4b7561696a6944656d6f51696e67686169303236",
+    "xn_reviewer": "4b7561696a6944656d6f58696e696e6732303236",
+}

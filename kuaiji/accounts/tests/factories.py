@@ -36,10 +36,41 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(ApplicantFactory):
+    """A member of staff with a confirmed TOTP device (its key is ``STAFF_TOTP_KEY``)."""
+
     account_type = AccountType.STAFF
     username = factory.Sequence(lambda n: f"staff{n}")
     document_number = None
     mobile = ""
+
+    @factory.post_generation
+    def totp_device(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            TOTPDevice.objects.create(user=obj, name="test", key=STAFF_TOTP_KEY, confirmed=True)
+
+
+STAFF_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
+
+
+def current_token(user) -> str:
+    """The code the staff member's authenticator shows now; lets the same code be used again in a test."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def sign_in_staff(client, user, *, password=PASSWORD):
+    """Password, then the TOTP code, through the pages."""
+    response = client.post("/staff/sign-in/", {"username": user.username, "password": password})
+    assert response.status_code == 302, response.status_code
+    response = client.post("/staff/sign-in/verify/", {"token": current_token(user)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response
 
 
 class LegacyHolderFactory(factory.django.DjangoModelFactory):

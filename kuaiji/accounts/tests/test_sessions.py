@@ -23,7 +23,7 @@ import pytest
 from kuaiji.accounts.models import UserSession
 from kuaiji.accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT, end_sessions
 
-from .factories import PASSWORD, ApplicantFactory, StaffFactory
+from .factories import PASSWORD, ApplicantFactory, StaffFactory, sign_in_staff
 from .helpers import last_code_for
 
 SIGN_IN = reverse("accounts:sign_in")
@@ -39,9 +39,7 @@ def store(session_key):
 def signed_in_client(user, *, password=PASSWORD) -> Client:
     client = Client()
     if user.is_staff_member:
-        response = client.post(
-            reverse("accounts:staff_sign_in"), {"username": user.username, "password": password}
-        )
+        response = sign_in_staff(client, user, password=password)
     else:
         response = client.post(SIGN_IN, {"login": user.document_number, "password": password})
     assert response.status_code == 302

@@ -30,7 +30,7 @@ from kuaiji.accounts.signin import login_key
 from kuaiji.audit.models import AuditEvent
 from kuaiji.core.http import client_ip
 
-from .factories import PASSWORD, ApplicantFactory, StaffFactory
+from .factories import PASSWORD, ApplicantFactory, StaffFactory, current_token
 
 SIGN_IN = reverse("accounts:sign_in")
 STAFF_SIGN_IN = reverse("accounts:staff_sign_in")
@@ -319,6 +319,11 @@ def test_staff_sign_in_and_out_are_audited(client):
     staff = StaffFactory(username="reviewer1")
 
     response = client.post(STAFF_SIGN_IN, {"username": "reviewer1", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:staff_verify")
+    # The password alone signs nobody in.
+    assert not signed_in_user(client).is_authenticated
+    assert not AuditEvent.objects.filter(action="staff.signed_in").exists()
+    response = client.post(reverse("accounts:staff_verify"), {"token": current_token(staff)})
     assert response.status_code == 302
     assert signed_in_user(client) == staff
     signed_in = AuditEvent.objects.get(action="staff.signed_in")
@@ -386,3 +391,42 @@ def test_sign_in_page_keeps_only_a_safe_next(client):
 
     assert 'name="next" value="/account/"' in safe.content.decode()
     assert "evil.example" not in unsafe.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_second_factor_is_required_and_limited(client):
+    staff = StaffFactory(username="reviewer2")
+    client.post(STAFF_SIGN_IN, {"username": "reviewer2", "password": PASSWORD})
+    good = current_token(staff)
+    wrong = f"{(int(good) + 1) % 1_000_000:06d}"
+    for left in (4, 3, 2, 1):
+        response = client.post(reverse("accounts:staff_verify"), {"token": wrong})
+        assert response.status_code == 400
+        assert f"还可尝试 {left} 次" in response.content.decode()
+    response = client.post(reverse("accounts:staff_verify"), {"token": wrong})
+    assert response["Location"] == reverse("accounts:staff_sign_in")
+    # The password step must be done again: the right code alone no longer works.
+    response = client.post(reverse("accounts:staff_verify"), {"token": current_token(staff)})
+    assert response["Location"] == reverse("accounts:staff_sign_in")
+    assert not signed_in_user(client).is_authenticated
+    assert AuditEvent.objects.filter(action="staff.second_factor_failed").exists()
+
+
+@pytest.mark.django_db
+def test_staff_without_a_device_cannot_sign_in(client):
+    StaffFactory(username="reviewer3", totp_device=False)
+    client.post(STAFF_SIGN_IN, {"username": "reviewer3", "password": PASSWORD})
+    response = client.get(reverse("accounts:staff_verify"))
+    assert response.status_code == 403
+    assert "尚未绑定动态口令" in response.content.decode()
+    assert not signed_in_user(client).is_authenticated
+
+
+@pytest.mark.django_db
+def test_staff_verify_step_expires(client, settings):
+    staff = StaffFactory(username="reviewer4")
+    client.post(STAFF_SIGN_IN, {"username": "reviewer4", "password": PASSWORD})
+    settings.KUAIJI_STAFF_VERIFY_WINDOW = timedelta(seconds=-1)
+    response = client.post(reverse("accounts:staff_verify"), {"token": current_token(staff)})
+    assert response["Location"] == reverse("accounts:staff_sign_in")
+    assert not signed_in_user(client).is_authenticated

@@ -17,6 +17,8 @@ def test_demo_data_loads_twice_without_duplicates():
     call_command("load_demo_data")
     assert (User.objects.count(), Submission.objects.count(), LegacyHolder.objects.count()) == counts
     for person in APPLICANTS:
-        assert User.objects.filter(document_number=person.document_number, full_name=person.full_name).exists()
+        assert User.objects.filter(
+            document_number=person.document_number, full_name=person.full_name
+        ).exists()
     assert Submission.objects.filter(status=Status.PENDING).count() == 1
     assert User.objects.filter(username="qh_reviewer", department__division_id="630000").exists()

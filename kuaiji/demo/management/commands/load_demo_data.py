@@ -2,12 +2,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from kuaiji.accounts.constants import AccountType, StaffRole
 from kuaiji.accounts.models import User
 from kuaiji.accounts.services import ensure_role_groups, ensure_staff_member, import_legacy_holders
 from kuaiji.core.constants import DocumentType
 from kuaiji.demo.collection import ensure_demo_submissions
-from kuaiji.demo.people import APPLICANTS, DEMO_PASSWORD, LEGACY_HOLDERS, STAFF_PASSWORD
+from kuaiji.demo.people import APPLICANTS, DEMO_PASSWORD, LEGACY_HOLDERS, STAFF_PASSWORD, STAFF_TOTP_KEYS
 from kuaiji.regions.demo import ensure_demo_departments
 
 
@@ -40,6 +42,11 @@ class Command(BaseCommand):
             roles=[StaffRole.REVIEWER],
             password=STAFF_PASSWORD,
         )
+        for username, key in STAFF_TOTP_KEYS.items():
+            staff = User.objects.get(username=username)
+            TOTPDevice.objects.get_or_create(
+                user=staff, name="demo", defaults={"key": key, "confirmed": True}
+            )
         created = 0
         applicants = {}
         for person in APPLICANTS:
