@@ -54,3 +54,11 @@ def admin_client(db, admin_user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def departments(db):
+    """The demo's management departments of 青海省, keyed by division code."""
+    from kuaiji.regions.demo import ensure_demo_departments
+
+    return ensure_demo_departments()

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "kuaiji.regions",
     "kuaiji.accounts",
     "kuaiji.collection",
+    "kuaiji.review",
+    "kuaiji.archive",
     "kuaiji.audit",
     "kuaiji.demo",
 ]

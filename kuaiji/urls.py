@@ -22,5 +22,6 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("regions/", include("kuaiji.regions.urls")),
     path("collection/", include("kuaiji.collection.urls")),
+    path("review/", include("kuaiji.review.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

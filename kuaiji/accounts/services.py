@@ -416,3 +416,16 @@ def prune_unclaimed_identity_photos(*, older_than=None) -> int:
             delete_stored_file(name)
             pruned += 1
     return pruned
+
+
+def notify(*, user: User, text: str, link: str = "", sms: bool = True) -> None:
+    """An in-site message, and the same words by SMS (after commit) when the person has a mobile."""
+    from .models import Notification
+    from .tasks import send_sms
+
+    Notification.objects.create(user=user, text=text, link=link)
+    if sms and user.mobile:
+        from django.conf import settings
+
+        message = f"【{settings.KUAIJI_SITE_NAME}】{text}"
+        transaction.on_commit(lambda: send_sms.enqueue(mobile=user.mobile, text=message))

@@ -149,6 +149,9 @@ def section_states(submission: Submission, *, flagged: set[str] = frozenset()) -
         if submission.attachments.filter(slot="basic_info_form").exists()
         else SectionState.NOT_STARTED
     )
+    for section in ("attachments", "basic_info_form"):
+        if section in flagged:
+            states[section] = SectionState.NEEDS_CHANGES
     return states
 
 

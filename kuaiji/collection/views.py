@@ -110,6 +110,7 @@ def overview(request):
         "masked_document_number": mask_document_number(user.document_number or ""),
         "masked_mobile": mask_mobile(user.mobile) if user.mobile else "",
     }
+    context["notifications"] = list(user.notifications.all()[:5])
     if submission is not None:
         context["history"] = [
             (event.occurred_at, EVENT_LABELS.get(event.action, event.action))

@@ -1,12 +1,6 @@
 import pytest
 
 from kuaiji.accounts.tests.factories import ApplicantFactory
-from kuaiji.regions.demo import ensure_demo_departments
-
-
-@pytest.fixture
-def departments(db):
-    return ensure_demo_departments()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def post_section(client, section, data, action="save"):
     )
 
 
-def fill_everything(client, departments, *, has_employer=True, qualification=None):
+def fill_everything(client, departments, *, has_employer=True, qualification=None, department_code="630102"):
     client.post(reverse("collection:start"))
     response = client.post(reverse("collection:notice"), {"read": "1", "version": helpers.version(client)})
     assert response.status_code == 302, response.content.decode()[:3000]

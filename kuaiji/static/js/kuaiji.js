@@ -11,7 +11,7 @@
       var hint = document.createElement("p");
       hint.className = "hint";
       hint.id = box.id + "_needed";
-      hint.textContent = "请先勾选上方的同意协议";
+      hint.textContent = button.getAttribute("data-checkbox-hint") || "请先勾选上方的同意协议";
       button.insertAdjacentElement("afterend", hint);
       button.setAttribute("aria-describedby", hint.id);
       var sync = function () {
@@ -28,7 +28,16 @@
   function wireErrorSummaryLinks() {
     document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
       link.addEventListener("click", function (event) {
-        var input = document.getElementById(link.getAttribute("href").slice(1));
+        var id = link.getAttribute("href").slice(1);
+        var input = document.getElementById(id);
+        // A field of several inputs (the region picker: id_x_0, id_x_1, …) has no element of its own
+        // id: go to its first input still to be chosen.
+        var group = document.getElementById(id + "-group");
+        if (!input && group) {
+          input = Array.prototype.find.call(group.querySelectorAll("select, input"), function (control) {
+            return !control.hidden && !control.value;
+          }) || group.querySelector("select, input");
+        }
         if (!input) return;
         event.preventDefault();
         var group = input.closest(".field") || input;
@@ -144,20 +153,68 @@
   function wireDepartmentSuggestion() {
     var panel = document.querySelector("[data-department-suggestion]");
     if (!panel) return;
+    // A department not chosen yet starts as the suggested one.
+    var chosen = document.getElementById("id_management_department");
+    if (chosen && !chosen.value && panel.getAttribute("data-suggestion-id")) {
+      chosen.value = panel.getAttribute("data-suggestion-id");
+    }
+    var latest = 0;
     document.addEventListener("division-change", function (event) {
       var selects = event.target.querySelectorAll("select");
       var code = "";
       selects.forEach(function (select) { if (select.value && !select.hidden) code = select.value; });
       if (!code || !event.target.closest(".field") || event.target.closest(".field").id.indexOf("employer_division") === -1) return;
+      // Picking quickly sends several requests; only the answer for the last choice counts.
+      var request = ++latest;
       fetch(panel.getAttribute("data-url") + "?division=" + encodeURIComponent(code))
         .then(function (response) { return response.json(); })
         .then(function (data) {
+          if (request !== latest) return;
           var name = panel.querySelector("[data-suggestion-name]");
           if (!data.department || !name) return;
-          name.textContent = data.department.name + (data.department.phones ? "（咨询电话：" + data.department.phones + "）" : "");
+          name.textContent = data.department.name;
+          panel.querySelector("[data-suggestion-phones]").textContent = data.department.phones || "";
+          panel.querySelector("[data-suggestion-phones-line]").hidden = !data.department.phones;
+          panel.querySelector("[data-suggestion]").hidden = false;
+          var basis = panel.querySelector("[data-suggestion-basis]");
+          basis.textContent = "根据单位所在地推荐；请在下方确认或改选。";
+          basis.hidden = false;
+          var empty = panel.querySelector("[data-suggestion-empty]");
+          if (empty) empty.hidden = true;
           var select = document.getElementById("id_management_department");
           if (select) select.value = String(data.department.id);
         });
+    });
+  }
+
+  // Conditional reveal: fields that only apply to some answers (the work unit's details under 是, the
+  // qualification's details under a level other than 无) are hidden while they do not apply. The server
+  // applies the same rule; a field with an error is never hidden.
+  function wireConditionalReveal() {
+    document.querySelectorAll("[data-reveal]").forEach(function (rule) {
+      var name = rule.getAttribute("data-controller");
+      var hideWhen = rule.getAttribute("data-hide-when").split(" ").map(function (v) { return v === "-" ? "" : v; });
+      var groups = rule.getAttribute("data-targets").split(" ").map(function (target) {
+        return document.getElementById("id_" + target + "-group");
+      }).filter(Boolean);
+      var controls = document.querySelectorAll("[name='" + name + "']");
+      if (!controls.length || !groups.length) return;
+      var value = function () {
+        var chosen = "";
+        controls.forEach(function (control) {
+          if (control.type === "radio") { if (control.checked) chosen = control.value; }
+          else chosen = control.value;
+        });
+        return chosen;
+      };
+      var sync = function () {
+        var hide = hideWhen.indexOf(value()) !== -1;
+        groups.forEach(function (group) {
+          group.hidden = hide && !group.classList.contains("has-error");
+        });
+      };
+      controls.forEach(function (control) { control.addEventListener("change", sync); });
+      sync();
     });
   }
 
@@ -191,6 +248,40 @@
     });
   }
 
+
+  // Reviewers zoom and rotate attachment images in the page.
+  function wireImageViewers() {
+    document.querySelectorAll("[data-image-viewer]").forEach(function (viewer) {
+      var img = viewer.querySelector("img");
+      var tools = viewer.querySelector(".viewer-tools");
+      var scale = 1;
+      var angle = 0;
+      var apply = function () {
+        img.style.transform = "scale(" + scale + ") rotate(" + angle + "deg)";
+        img.style.maxWidth = scale > 1 ? "none" : "100%";
+      };
+      tools.hidden = false;
+      tools.querySelectorAll("[data-zoom]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          scale = Math.min(4, Math.max(0.5, scale * (button.getAttribute("data-zoom") === "in" ? 1.25 : 0.8)));
+          apply();
+        });
+      });
+      tools.querySelector("[data-rotate]").addEventListener("click", function () { angle = (angle + 90) % 360; apply(); });
+    });
+  }
+
+  // A reason picked from the list staff keep goes into the reason box, where it can be edited.
+  function wireReasonTemplates() {
+    var select = document.querySelector("[data-reason-template]");
+    if (!select) return;
+    select.addEventListener("change", function () {
+      var box = document.getElementById("id_reason");
+      if (select.value) box.value = box.value ? box.value + "；" + select.value : select.value;
+      box.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     wireRequiredCheckbox();
     wireErrorSummaryLinks();
@@ -202,5 +293,8 @@
     wireDepartmentSuggestion();
     wireSingleSubmit();
     wireUploadProgress();
+    wireImageViewers();
+    wireReasonTemplates();
+    wireConditionalReveal();
   });
 })();

@@ -1,0 +1,44 @@
+"""Who may open staff pages: signed-in staff whose session passed the second factor."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .constants import StaffRole
+
+
+def is_verified_staff(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_staff_member
+        and user.is_active
+        and getattr(user, "is_verified", lambda: False)()
+    )
+
+
+def has_role(user, role: str) -> bool:
+    return user.is_superuser or user.groups.filter(name=role).exists()
+
+
+def staff_required(view=None, *, role: str | None = None):
+    """Anonymous → the staff sign-in page; not verified staff, or without ``role`` → 403."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), login_url="accounts:staff_sign_in")
+            if not is_verified_staff(user) or user.department_id is None:
+                raise PermissionDenied
+            if role is not None and not has_role(user, role):
+                raise PermissionDenied
+            return func(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+REVIEWER = StaffRole.REVIEWER
