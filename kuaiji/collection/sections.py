@@ -5,6 +5,7 @@ section form turns them into validated values and into the rows shown on the sum
 on the personal basic information form.
 """
 
+import re
 from datetime import date
 
 from django import forms
@@ -48,12 +49,17 @@ def _month_field(label, *, required=True, help_text="格式：2015-07"):
 
 def _validate_month(value: str) -> None:
     try:
+        # Exactly YYYY-MM: the answers are compared as text (a start after its end).
+        if not re.fullmatch(r"\d{4}-\d{2}", value):
+            raise ValueError(value)
         year, month = value.split("-")
         parsed = date(int(year), int(month), 1)
     except (ValueError, TypeError):
         raise ValidationError("请按“年-月”填写，例如 2015-07", code="month") from None
-    if parsed > timezone.localdate() or parsed.year < 1940:
+    if parsed > timezone.localdate():
         raise ValidationError("时间不能晚于本月", code="month_future")
+    if parsed.year < 1940:
+        raise ValidationError("时间不能早于 1940 年", code="month_past")
 
 
 def _date_field(label, *, required=True):
@@ -235,6 +241,11 @@ class EmployerForm(SectionForm):
         error_messages={"required": "请选择会计管理部门", "invalid_choice": "请从列表中选择会计管理部门"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in rules.EMPLOYER_FIELDS:  # required when there is a work unit
+            self.fields[name].required_on_submit = True
+
     def clean_credit_code(self):
         value = self.cleaned_data.get("credit_code", "")
         return clean_credit_code(value) if value else ""
@@ -247,6 +258,7 @@ class EmployerForm(SectionForm):
         if cleaned.get("has_employer") is False:
             for field in rules.EMPLOYER_FIELDS:
                 cleaned[field] = ""
+                self.errors.pop(field, None)  # what was typed there is dropped, not checked
         return cleaned
 
     def answers(self):
@@ -367,6 +379,12 @@ class QualificationForm(SectionForm):
     appointed_on = _date_field("聘任时间", required=False)
     abacus_level = _choice("珠算等级", AbacusLevel.choices)
     abacus_certificate_number = _text("珠算等级证书编号", required=False, max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required when the level (post, abacus level) above them is not 无.
+        for name in (*rules.QUALIFICATION_DETAIL_FIELDS, "appointed_on", "abacus_certificate_number"):
+            self.fields[name].required_on_submit = True
 
     def clean(self):
         cleaned = super().clean()

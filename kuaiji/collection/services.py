@@ -12,6 +12,7 @@ from django.utils import timezone
 from kuaiji.audit.services import record_event
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import delete_stored_file, save_clean_image
+from kuaiji.regions.forms import DivisionField
 from kuaiji.regions.models import Department
 
 from .attachments import required_attachments
@@ -138,6 +139,8 @@ def section_states(submission: Submission, *, flagged: set[str] = frozenset()) -
             states[section] = SectionState.IN_PROGRESS
         else:
             states[section] = SectionState.NOT_STARTED
+    if states["personal"] == SectionState.COMPLETED and portrait_of(submission) is None:
+        states["personal"] = SectionState.IN_PROGRESS  # the 1-inch photo is part of 个人信息
     missing = missing_attachments(submission, answers=answers)
     has_files = submission.attachments.exclude(slot=PORTRAIT_SLOT).exists()
     if not missing:
@@ -235,6 +238,10 @@ def _as_form_data(section: str, values: dict) -> dict:
             for index, entry in enumerate(value):
                 for field, field_value in entry.items():
                     data[f"{key}-{index}-{field}"] = "" if field_value is None else str(field_value)
+        elif isinstance(field := SECTION_FORMS[section].base_fields.get(key), DivisionField):
+            # A picker of several selects (residence_division_0 … _2), not one input.
+            for index, code in enumerate(field.widget.decompress(value)):
+                data[f"{key}_{index}"] = code or ""
         else:
             data[key] = "" if value is None else str(value)
     return data

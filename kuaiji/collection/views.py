@@ -273,11 +273,12 @@ def section(request, section):
                 built = services.build_section(submission, section, data)
                 status = 409
             else:
+                if action == "save_and_exit":
+                    # Saved as typed, complete or not: the task list says which.
+                    messages.success(request, f"“{SECTION_FORMS[section].title}”已保存。")
+                    return redirect("collection:tasks")
                 built = services.build_section(submission, section, None)
                 if built.complete:
-                    if action == "save_and_exit":
-                        messages.success(request, f"“{SECTION_FORMS[section].title}”已保存。")
-                        return redirect("collection:tasks")
                     return redirect(_next_step(section))
                 status = 400
     else:
@@ -355,6 +356,12 @@ def _initial_data(submission, section) -> dict:
     if section == "personal":
         user = submission.applicant
         return {"full_name": user.full_name, "mobile": user.mobile}
+    if section == "employer":
+        # Without JavaScript too, the department covering the residence is preselected.
+        personal = submission.answers.get("personal", {})
+        code = personal.get("residence_division_2") or personal.get("residence_division_1", "")
+        department = department_covering(code) if code else None
+        return {"management_department": department.pk} if department else {}
     return {}
 
 
@@ -443,7 +450,7 @@ def _accept_portrait(request, submission) -> None:
     else:
         messages.success(
             request,
-            f"照片已自动裁剪为 {normalised.width}×{normalised.height} 像素、{max(1, normalised.size // 1024)} KB 的一寸照片，"
+            f"照片已自动裁剪为 {normalised.width}×{normalised.height} 像素、{max(1, round(normalised.size / 1024))} KB 的一寸照片，"
             "请确认下方效果；不满意可重新上传。",
         )
 
@@ -596,7 +603,11 @@ def check(request):
         }
         for key, form in SECTION_FORMS.items()
     ]
-    files = submission.attachments.exclude(slot=services.PORTRAIT_SLOT)
+    order = {req.slot: index for index, req in enumerate(required_attachments(answers))}
+    files = sorted(
+        submission.attachments.exclude(slot=services.PORTRAIT_SLOT),
+        key=lambda attachment: (order.get(attachment.slot, len(order)), attachment.created_at),
+    )
     labels = {req.slot: req.label for req in required_attachments(answers)}
     attachment_rows = [(labels.get(a.slot, a.slot), a) for a in files]
     return render(

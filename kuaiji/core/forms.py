@@ -31,5 +31,7 @@ class KuaijiForm(forms.Form):
             if name == forms.forms.NON_FIELD_ERRORS:
                 continue
             anchor = self[name].auto_id or ""
+            if anchor and isinstance(self.fields[name].widget, forms.MultiWidget):
+                anchor += "_0"  # a multi-widget has no element of its own id; its first part does
             items.extend((anchor, str(message)) for message in errors)
         return items

@@ -1,6 +1,17 @@
+"""Fixtures shared by the collection tests: a signed-in applicant, the media folder, and ``fill``,
+which completes a draft through the services (quicker than the pages; ``test_wizard.fill_everything``
+does the same through the test client)."""
+
+from pathlib import Path
+
 import pytest
 
 from kuaiji.accounts.tests.factories import ApplicantFactory
+from kuaiji.collection import services
+from kuaiji.collection.models import Submission
+from kuaiji.core.portraits import normalise_portrait
+
+from . import helpers
 
 
 @pytest.fixture
@@ -9,3 +20,71 @@ def applicant_client(client, departments):
     client.force_login(applicant)
     client.applicant = applicant
     return client
+
+
+@pytest.fixture
+def media(settings) -> Path:
+    """The folder the default storage writes to in this test (see the root conftest)."""
+    return Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+
+
+def stored_files(media: Path) -> list[str]:
+    """Every file under ``media``, as storage names."""
+    if not media.exists():
+        return []
+    return sorted(str(path.relative_to(media)) for path in media.rglob("*") if path.is_file())
+
+
+def small_image(name="scan.jpg"):
+    return helpers.image_upload(name=name, size=(320, 240))
+
+
+@pytest.fixture
+def fill(departments):
+    """``fill(applicant, **options)``: a complete draft, with its photo and every attachment it needs.
+
+    Options: ``has_employer``, ``qualification`` (section data), ``education`` (section data),
+    ``department`` (division code of the management department), ``attachments`` (False: none).
+    """
+
+    def fill(
+        applicant,
+        *,
+        has_employer=True,
+        qualification=None,
+        education=None,
+        department="630102",
+        attachments=True,
+    ) -> Submission:
+        submission = services.start_collection(applicant)
+        services.accept_notice(
+            submission, notice=services.current_notice(), expected_version=submission.version
+        )
+        sections = {
+            "personal": {**helpers.PERSONAL, "mobile": applicant.mobile},
+            "employer": helpers.employer(departments[department].pk, has_employer=has_employer),
+            "education": education or helpers.EDUCATION,
+            "qualification": qualification or helpers.QUALIFICATION_NONE,
+        }
+        for section, data in sections.items():
+            services.save_section(
+                submission, section=section, data=data, expected_version=submission.version
+            )
+        assert set(services.validated_answers(submission)) == set(sections)
+        services.set_portrait(
+            submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800)))
+        )
+        if attachments:
+            for requirement in services.missing_attachments(submission):
+                services.add_attachment(
+                    submission, slot=requirement.slot, upload=small_image(f"{requirement.slot}.jpg")
+                )
+        submission.refresh_from_db()
+        return submission
+
+    return fill
+
+
+@pytest.fixture
+def other_applicant(db):
+    return ApplicantFactory(full_name="赵文博")

@@ -30,10 +30,10 @@
       link.addEventListener("click", function (event) {
         var id = link.getAttribute("href").slice(1);
         var input = document.getElementById(id);
-        // A field of several inputs (the region picker: id_x_0, id_x_1, …) has no element of its own
-        // id: go to its first input still to be chosen.
-        var group = document.getElementById(id + "-group");
-        if (!input && group) {
+        // A field of several inputs (the region picker: id_x_0, id_x_1, …; the summary links to the
+        // first): go to its first input still to be chosen.
+        var group = document.getElementById(id + "-group") || document.getElementById(id.replace(/_0$/, "") + "-group");
+        if (group && (!input || input.closest("[data-division-picker]"))) {
           input = Array.prototype.find.call(group.querySelectorAll("select, input"), function (control) {
             return !control.hidden && !control.value;
           }) || group.querySelector("select, input");
