@@ -108,6 +108,15 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="submissions_to_review",
     )
+    releasing_department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("调出部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+        help_text=_("调转时原来的会计管理部门；它在自己的记录中能看到这次调转。"),
+    )
     based_on = models.ForeignKey(
         "collection.Revision",
         verbose_name=_("变更所依据的已通过版本"),

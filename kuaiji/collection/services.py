@@ -12,7 +12,7 @@ from django.utils import timezone
 from kuaiji.audit.services import record_event
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import delete_stored_file, save_clean_image
-from kuaiji.regions.forms import DivisionField
+from kuaiji.regions.forms import DivisionField, DivisionWidget
 from kuaiji.regions.models import Department
 
 from .attachments import required_attachments
@@ -188,22 +188,30 @@ def start_collection(applicant) -> Submission:
 
 
 @transaction.atomic
-def start_change(applicant) -> Submission:
-    """A change (信息变更) opens the wizard on a copy of the approved data."""
+def start_change(applicant, *, kind: str = SubmissionKind.CHANGE) -> Submission:
+    """A change (信息变更) or a transfer (调转) opens the wizard on a copy of the approved data.
+
+    A person has at most one open submission: no new change or transfer while one is pending."""
     if open_submission(applicant) is not None:
-        raise ValidationError("您有尚未办结的信息登记，请办结后再申请变更", code="open_submission")
+        raise ValidationError("您有尚未办结的信息登记，请办结后再申请变更或调转", code="open_submission")
     base = latest_approved_revision(applicant)
     if base is None:
         raise ValidationError("您还没有审核通过的信息，请先完成信息采集", code="nothing_approved")
     previous = base.submission
     answers = {section: _as_form_data(section, values) for section, values in base.answers.items()}
-    submission = Submission.objects.create(
-        applicant=applicant,
-        kind=SubmissionKind.CHANGE,
-        answers=answers,
-        based_on=base,
-        notice=previous.notice,
-    )
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                applicant=applicant,
+                kind=kind,
+                answers=answers,
+                based_on=base,
+                notice=previous.notice,
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            "您有尚未办结的信息登记，请办结后再申请变更或调转", code="open_submission"
+        ) from error
     for attachment in base.attachments.all():
         # The same stored file, now also offered to the new draft (never copied, never deleted while a
         # revision points at it).
@@ -219,7 +227,13 @@ def start_change(applicant) -> Submission:
             height=attachment.height,
             original_name=attachment.original_name,
         )
-    record_event(action="submission.change_started", actor=applicant, target=submission)
+    record_event(
+        action="submission.transfer_started"
+        if kind == SubmissionKind.TRANSFER
+        else "submission.change_started",
+        actor=applicant,
+        target=submission,
+    )
     return submission
 
 
@@ -238,9 +252,9 @@ def _as_form_data(section: str, values: dict) -> dict:
             for index, entry in enumerate(value):
                 for field, field_value in entry.items():
                     data[f"{key}-{index}-{field}"] = "" if field_value is None else str(field_value)
-        elif isinstance(field := SECTION_FORMS[section].base_fields.get(key), DivisionField):
+        elif isinstance(SECTION_FORMS[section].base_fields.get(key), DivisionField):
             # A picker of several selects (residence_division_0 … _2), not one input.
-            for index, code in enumerate(field.widget.decompress(value)):
+            for index, code in enumerate(DivisionWidget().decompress(value)):
                 data[f"{key}_{index}"] = code or ""
         else:
             data[key] = "" if value is None else str(value)
@@ -390,6 +404,7 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
     management_department = Department.objects.filter(
         pk=answers["employer"].get("management_department"), is_active=True
     ).first()
+    releasing = _check_department_change(submission, management_department)
     try:
         department = route(kind=submission.kind, management_department=management_department)
     except NoDepartment as error:
@@ -408,6 +423,7 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
         submitted_at=now,
         due_on=due,
         decision_reason="",
+        releasing_department=releasing,
     )
     if not updated:
         submission.refresh_from_db()
@@ -433,6 +449,26 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
         details={"revision": number, "department": department.pk, "due_on": due.isoformat()},
     )
     return submission
+
+
+def _check_department_change(submission: Submission, management_department):
+    """A change keeps the management department; a transfer moves to another one. Returns the
+    releasing department of a transfer (None otherwise)."""
+    if submission.based_on_id is None or management_department is None:
+        return None
+    current_id = submission.based_on.answers.get("employer", {}).get("management_department")
+    if submission.kind == SubmissionKind.CHANGE and management_department.pk != current_id:
+        raise ValidationError(
+            "信息变更不能更换会计管理部门；调往其他会计管理部门的，请撤销本次变更后办理调转",
+            code="department_changed",
+        )
+    if submission.kind == SubmissionKind.TRANSFER:
+        if management_department.pk == current_id:
+            raise ValidationError(
+                "调转需要在“工作单位与会计管理部门”中选择调入的会计管理部门", code="same_department"
+            )
+        return Department.objects.filter(pk=current_id).first()
+    return None
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from kuaiji.regions.selectors import department_covering
 
 from . import services
 from .attachments import required_attachments
-from .constants import EDITABLE_STATUSES, SectionState, Status
+from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .models import Attachment, Submission
 from .pdf import basic_info_pdf
 from .sections import SECTION_FORMS
@@ -31,6 +31,7 @@ STEPS = [(key, title) for key, title in services.SECTION_TITLES.items()] + [("ch
 EVENT_LABELS = {
     "submission.started": "开始填报",
     "submission.change_started": "开始信息变更",
+    "submission.transfer_started": "开始调转",
     "submission.submitted": "提交审核",
     "submission.resubmitted": "修改后重新提交",
     "submission.withdrawn": "撤回",
@@ -140,11 +141,22 @@ def start(request):
 @applicant_required
 @require_POST
 def start_change(request):
+    kind = (
+        SubmissionKind.TRANSFER
+        if request.POST.get("kind") == SubmissionKind.TRANSFER
+        else SubmissionKind.CHANGE
+    )
     try:
-        services.start_change(request.user)
+        services.start_change(request.user, kind=kind)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("collection:overview")
+    if kind == SubmissionKind.TRANSFER:
+        messages.success(
+            request,
+            "已创建调转草稿：请在“工作单位与会计管理部门”中填写新的工作单位并选择调入的会计管理部门。",
+        )
+        return redirect("collection:section", section="employer")
     messages.success(request, "已根据您审核通过的信息创建变更草稿，请修改需要变更的部分后提交。")
     return redirect("collection:tasks")
 

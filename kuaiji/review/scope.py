@@ -2,7 +2,7 @@
 and the departments below it (by the department tree, never by code prefixes). Every staff view, export
 and API call reaches personal records through these functions."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kuaiji.collection.constants import Status
@@ -18,17 +18,26 @@ def departments_in_scope(staff) -> QuerySet[Department]:
 
 
 def submissions_visible_to(staff) -> QuerySet[Submission]:
-    """Submitted records routed to a department in the staff member's scope (drafts are never shown)."""
+    """Submitted records routed to a department in the staff member's scope, and transfers away from
+    one (the releasing department sees them in its history). Drafts are never shown."""
+    scope = departments_in_scope(staff)
+    return Submission.objects.filter(Q(department__in=scope) | Q(releasing_department__in=scope)).exclude(
+        status=Status.DRAFT
+    )
+
+
+def submissions_to_decide(staff) -> QuerySet[Submission]:
+    """What the staff member's departments decide: routed to a department in scope."""
     return Submission.objects.filter(department__in=departments_in_scope(staff)).exclude(status=Status.DRAFT)
 
 
-def get_submission_for_review(staff, submission_uuid) -> Submission:
-    """The submission, or the same 404 whether it does not exist or is outside the staff member's scope."""
+def get_submission_for_review(staff, submission_uuid, *, to_decide: bool = False) -> Submission:
+    """The submission, or the same 404 whether it does not exist or is outside the staff member's scope.
+
+    ``to_decide``: only what the staff member's departments decide (a releasing department only reads)."""
+    visible = submissions_to_decide(staff) if to_decide else submissions_visible_to(staff)
     submission = (
-        submissions_visible_to(staff)
-        .select_related("applicant", "department", "based_on")
-        .filter(uuid=submission_uuid)
-        .first()
+        visible.select_related("applicant", "department", "based_on").filter(uuid=submission_uuid).first()
     )
     if submission is None:
         raise Http404

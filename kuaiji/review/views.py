@@ -26,7 +26,12 @@ from kuaiji.core.validators import mask_document_number
 from . import services
 from .constants import FLAGGABLE_SECTIONS, Outcome
 from .models import ReasonTemplate
-from .scope import departments_in_scope, get_submission_for_review, submissions_visible_to
+from .scope import (
+    departments_in_scope,
+    get_submission_for_review,
+    submissions_to_decide,
+    submissions_visible_to,
+)
 
 DUE_SOON_WORKING_DAYS = 1
 
@@ -155,7 +160,9 @@ def detail(request, submission_uuid):
             "images": images,
             "history": history,
             "other_submissions": other_submissions,
-            "can_decide": submission.status == Status.PENDING and has_role(staff, REVIEWER),
+            "can_decide": submission.status == Status.PENDING
+            and has_role(staff, REVIEWER)
+            and submissions_to_decide(staff).filter(pk=submission.pk).exists(),
             "outcomes": Outcome.choices,
             "flaggable": FLAGGABLE_SECTIONS,
             "reasons": ReasonTemplate.objects.filter(is_active=True),
@@ -168,7 +175,7 @@ def detail(request, submission_uuid):
 @require_POST
 def decide(request, submission_uuid):
     staff = request.user
-    submission = get_submission_for_review(staff, submission_uuid)
+    submission = get_submission_for_review(staff, submission_uuid, to_decide=True)
     try:
         services.decide(
             reviewer=staff,

@@ -43,7 +43,7 @@ def small_image(name="scan.jpg"):
 def fill(departments):
     """``fill(applicant, **options)``: a complete draft, with its photo and every attachment it needs.
 
-    Options: ``has_employer``, ``qualification`` (section data), ``education`` (section data),
+    Options: ``has_employer``, ``personal``, ``qualification``, ``education`` (section data),
     ``department`` (division code of the management department), ``attachments`` (False: none).
     """
 
@@ -51,6 +51,7 @@ def fill(departments):
         applicant,
         *,
         has_employer=True,
+        personal=None,
         qualification=None,
         education=None,
         department="630102",
@@ -61,19 +62,15 @@ def fill(departments):
             submission, notice=services.current_notice(), expected_version=submission.version
         )
         sections = {
-            "personal": {**helpers.PERSONAL, "mobile": applicant.mobile},
+            "personal": {**helpers.PERSONAL, "mobile": applicant.mobile, **(personal or {})},
             "employer": helpers.employer(departments[department].pk, has_employer=has_employer),
             "education": education or helpers.EDUCATION,
             "qualification": qualification or helpers.QUALIFICATION_NONE,
         }
         for section, data in sections.items():
-            services.save_section(
-                submission, section=section, data=data, expected_version=submission.version
-            )
+            services.save_section(submission, section=section, data=data, expected_version=submission.version)
         assert set(services.validated_answers(submission)) == set(sections)
-        services.set_portrait(
-            submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800)))
-        )
+        services.set_portrait(submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800))))
         if attachments:
             for requirement in services.missing_attachments(submission):
                 services.add_attachment(

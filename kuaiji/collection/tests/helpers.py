@@ -90,4 +90,5 @@ QUALIFICATION_JUNIOR = {
 
 
 def version(client) -> int:
-    return Submission.objects.get(applicant=client.applicant).version
+    """The version of the client's open submission (or latest one) that a page would carry."""
+    return Submission.objects.filter(applicant=client.applicant).order_by("-created_at").first().version
