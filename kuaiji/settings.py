@@ -291,6 +291,13 @@ KUAIJI_ATTACHMENT_SLOTS = [
 # Working days a review is due in, per kind of submission.
 KUAIJI_REVIEW_WORKING_DAYS = {"initial": 5, "change": 5, "transfer": 10}
 
+# --- Audit log ------------------------------------------------------------------------------------------
+# Audit events are kept at least six months; ``prune_audit_events`` deletes older ones.
+# The minimum is checked here (refuse to start) and again by the command (settings can be overridden).
+KUAIJI_AUDIT_RETENTION_DAYS = env_int("KUAIJI_AUDIT_RETENTION_DAYS", 190)
+if KUAIJI_AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("KUAIJI_AUDIT_RETENTION_DAYS must be at least 183 (six months)")
+
 # --- Accounts and passwords --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -23,5 +23,7 @@ urlpatterns = [
     path("regions/", include("kuaiji.regions.urls")),
     path("collection/", include("kuaiji.collection.urls")),
     path("review/", include("kuaiji.review.urls")),
+    path("audit/", include("kuaiji.audit.urls")),
+    path("archive/", include("kuaiji.archive.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

@@ -219,6 +219,23 @@ class AccountAppeal(models.Model):
         _("状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
     decision_reason = models.TextField(_("处理意见"), blank=True)
+    department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("处理部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        help_text=_("证件号码所属地区的会计管理部门（无法确定时为省级部门）。"),
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     client_ip = models.GenericIPAddressField(_("提交地址"))
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)

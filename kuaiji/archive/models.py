@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class ArchiveRecord(models.Model):
     """A person's current approved data (人员档案), with the searchable facts as columns."""
 
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("人员"),

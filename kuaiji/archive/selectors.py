@@ -1,0 +1,119 @@
+"""Reading the archive. Every archive page, export and API call reaches records through
+``records_visible_to`` (and so through the scope layer, ``kuaiji.review.scope``)."""
+
+import uuid
+from itertools import zip_longest
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from kuaiji.collection.sections import SECTION_FORMS
+from kuaiji.review.scope import departments_in_scope
+
+from .models import ArchiveRecord, ArchiveVersion
+
+
+def records_visible_to(staff) -> QuerySet[ArchiveRecord]:
+    """The archive records managed by a department in the staff member's scope."""
+    return ArchiveRecord.objects.filter(department__in=departments_in_scope(staff))
+
+
+def search_archive(
+    *,
+    staff,
+    name: str = "",
+    document_number: str = "",
+    employer: str = "",
+    credit_code: str = "",
+    qualification_level: str = "",
+    education_level: str = "",
+    department_id: int | None = None,
+) -> QuerySet[ArchiveRecord]:
+    """Records in scope matching every filter given (blank filters are ignored), newest approval first.
+
+    Name and employer match a part of the text; document number (upper-cased) and credit code match
+    exactly, so a list cannot be used to guess a number digit by digit. A department outside the
+    scope simply gives no rows.
+    """
+    records = records_visible_to(staff).select_related("department", "current_version")
+    if name := name.strip():
+        records = records.filter(full_name__contains=name)
+    if document_number := document_number.strip().upper():
+        records = records.filter(document_number=document_number)
+    if employer := employer.strip():
+        records = records.filter(employer_name__contains=employer)
+    if credit_code := credit_code.strip().upper():
+        records = records.filter(credit_code=credit_code)
+    if qualification_level:
+        records = records.filter(qualification_level=qualification_level)
+    if education_level:
+        records = records.filter(education_level=education_level)
+    if department_id is not None:
+        records = records.filter(department_id=department_id)
+    return records.order_by("-updated_at", "id")
+
+
+def get_record_for_staff(staff, record_id_or_uuid) -> ArchiveRecord:
+    """The record, or the same 404 whether it does not exist or is outside the staff member's scope.
+
+    Pages pass the public uuid; an integer primary key is accepted for internal callers only."""
+    records = records_visible_to(staff).select_related("department", "current_version", "person")
+    if isinstance(record_id_or_uuid, int) and not isinstance(record_id_or_uuid, bool):
+        record = records.filter(pk=record_id_or_uuid).first()
+    else:
+        try:
+            public_id = (
+                record_id_or_uuid
+                if isinstance(record_id_or_uuid, uuid.UUID)
+                else uuid.UUID(str(record_id_or_uuid))
+            )
+        except ValueError:
+            raise Http404 from None
+        record = records.filter(uuid=public_id).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def versions_of(record: ArchiveRecord) -> QuerySet[ArchiveVersion]:
+    """The record's versions, oldest first, with who approved them and the submission they came from."""
+    return record.versions.select_related("approved_by", "revision__submission").order_by("number")
+
+
+def get_version(record: ArchiveRecord, number: int) -> ArchiveVersion:
+    """One version of a record already reached through ``get_record_for_staff``; 404 if there is none."""
+    version = versions_of(record).filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def section_rows(answers: dict) -> list[dict]:
+    """A version's answers as labelled rows, section by section (as on the printed form)."""
+    return [
+        {"key": key, "title": form.title, "rows": form.rows(answers.get(key, {}))}
+        for key, form in SECTION_FORMS.items()
+    ]
+
+
+def compare_versions(old: ArchiveVersion, new: ArchiveVersion) -> list[dict]:
+    """Each section's rows as ``(label, old value, new value, changed)``.
+
+    Rows are matched by label; a label that repeats (工作经历, 非全日制学历) is matched entry by entry,
+    and a row present in only one version shows blank on the other side.
+    """
+    parts = []
+    for before, after in zip(section_rows(old.answers), section_rows(new.answers), strict=True):
+        labels = list(
+            dict.fromkeys([label for label, _ in after["rows"]] + [label for label, _ in before["rows"]])
+        )
+        rows = []
+        for label in labels:
+            old_values = [value for row_label, value in before["rows"] if row_label == label]
+            new_values = [value for row_label, value in after["rows"] if row_label == label]
+            for old_value, new_value in zip_longest(old_values, new_values, fillvalue=""):
+                rows.append((label, old_value, new_value, old_value != new_value))
+        parts.append(
+            {"key": after["key"], "title": after["title"], "rows": rows, "changed": any(r[3] for r in rows)}
+        )
+    return parts

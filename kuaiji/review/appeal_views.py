@@ -1,0 +1,109 @@
+"""Account appeals (账号申诉) decided by staff of the department covering the person, with the ID photos
+of the appeal and of the existing account side by side."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kuaiji.accounts import services as account_services
+from kuaiji.accounts.constants import AppealStatus
+from kuaiji.accounts.models import AccountAppeal, IdentityPhoto, User
+from kuaiji.accounts.permissions import REVIEWER, has_role, staff_required
+from kuaiji.audit.services import record_event
+from kuaiji.core.storage import private_file_response
+from kuaiji.core.validators import mask_document_number, mask_mobile
+
+from .scope import departments_in_scope
+
+
+def appeals_visible_to(staff):
+    return AccountAppeal.objects.filter(department__in=departments_in_scope(staff))
+
+
+def _appeal_for(staff, appeal_uuid) -> AccountAppeal:
+    appeal = appeals_visible_to(staff).filter(uuid=appeal_uuid).first()
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+@staff_required
+def appeal_list(request):
+    status = request.GET.get("status", AppealStatus.PENDING)
+    appeals = appeals_visible_to(request.user).select_related("department").order_by("created_at")
+    if status in AppealStatus.values:
+        appeals = appeals.filter(status=status)
+    rows = [
+        {"appeal": appeal, "masked_document_number": mask_document_number(appeal.document_number)}
+        for appeal in appeals[:200]
+    ]
+    return render(
+        request, "review/appeals.html", {"rows": rows, "statuses": AppealStatus.choices, "status": status}
+    )
+
+
+@staff_required
+def appeal_detail(request, appeal_uuid):
+    appeal = _appeal_for(request.user, appeal_uuid)
+    holder = User.objects.filter(
+        document_type=appeal.document_type, document_number=appeal.document_number
+    ).first()
+    record_event(action="staff.viewed_appeal", actor=request.user, target=appeal, request=request)
+    return render(
+        request,
+        "review/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "photos": appeal.photos.order_by("kind"),
+            "holder": holder,
+            "holder_photos": holder.identity_photos.order_by("-created_at")[:1] if holder else [],
+            "holder_mobile": mask_mobile(holder.mobile) if holder and holder.mobile else "",
+            "can_decide": appeal.status == AppealStatus.PENDING and has_role(request.user, REVIEWER),
+            "error": request.session.pop("appeal_error", ""),
+        },
+    )
+
+
+@staff_required(role=REVIEWER)
+@require_POST
+def appeal_decide(request, appeal_uuid):
+    appeal = _appeal_for(request.user, appeal_uuid)
+    try:
+        account_services.decide_appeal(
+            staff=request.user,
+            appeal=appeal,
+            grant=request.POST.get("outcome") == "grant",
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except account_services.AppealAlreadyDecided:
+        messages.error(request, "该申诉已由其他工作人员处理，本次决定未保存。")
+    except ValidationError as error:
+        request.session["appeal_error"] = error.messages[0]
+        return redirect("review:appeal_detail", appeal_uuid=appeal.uuid)
+    else:
+        messages.success(request, "已处理该申诉，结果已短信通知申诉人。")
+    return redirect("review:appeals")
+
+
+@staff_required
+def appeal_photo(request, appeal_uuid, photo_uuid):
+    appeal = _appeal_for(request.user, appeal_uuid)
+    holder = User.objects.filter(
+        document_type=appeal.document_type, document_number=appeal.document_number
+    ).first()
+    photo = IdentityPhoto.objects.filter(uuid=photo_uuid).filter(appeal=appeal).first()
+    if photo is None and holder is not None:
+        photo = IdentityPhoto.objects.filter(uuid=photo_uuid, owner=holder).first()
+    if photo is None:
+        raise Http404
+    record_event(
+        action="staff.viewed_appeal_photo",
+        actor=request.user,
+        target=appeal,
+        request=request,
+        details={"kind": photo.kind},
+    )
+    return private_file_response(photo.file, download_name=f"{photo.kind}{photo.file.name[-4:]}", inline=True)
