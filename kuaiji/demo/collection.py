@@ -76,23 +76,39 @@ def _answers(person, department_id: int, *, county: str) -> dict:
     }
 
 
-def ensure_demo_submissions(*, applicants: dict, departments: dict) -> None:
+def _submit_filled(person, department, county: str):
+    submission = services.start_collection(person)
+    services.accept_notice(submission, notice=services.current_notice(), expected_version=submission.version)
+    for section, data in _answers(person, department.pk, county=county).items():
+        services.save_section(submission, section=section, data=data, expected_version=submission.version)
+    services.set_portrait(submission, portrait=normalise_portrait(_portrait()), original_name="portrait.jpg")
+    for requirement in services.missing_attachments(submission):
+        services.add_attachment(submission, slot=requirement.slot, upload=_picture(requirement.slot))
+    return services.submit(submission, expected_version=submission.version, commitment_accepted=True)
+
+
+def ensure_demo_submissions(*, applicants: dict, departments: dict, reviewer=None) -> None:
     """``applicants`` by name; idempotent: people who already have a submission are left alone."""
     pending = applicants.get("才让卓玛")
     if pending is not None and not Submission.objects.filter(applicant=pending).exists():
-        submission = services.start_collection(pending)
-        services.accept_notice(
-            submission, notice=services.current_notice(), expected_version=submission.version
-        )
-        for section, data in _answers(pending, departments["632801"].pk, county="632801").items():
-            services.save_section(submission, section=section, data=data, expected_version=submission.version)
-        services.set_portrait(
-            submission, portrait=normalise_portrait(_portrait()), original_name="portrait.jpg"
-        )
-        for requirement in services.missing_attachments(submission):
-            services.add_attachment(submission, slot=requirement.slot, upload=_picture(requirement.slot))
-        services.submit(submission, expected_version=submission.version, commitment_accepted=True)
+        submission = _submit_filled(pending, departments["632801"], "632801")
         assert submission.status == Status.PENDING
+    approved = applicants.get("阿依古丽·买买提")
+    if (
+        approved is not None
+        and reviewer is not None
+        and not Submission.objects.filter(applicant=approved).exists()
+    ):
+        from kuaiji.review.services import decide
+
+        submission = _submit_filled(approved, departments["630102"], "630102")
+        decide(
+            reviewer=reviewer,
+            submission=submission,
+            expected_version=submission.version,
+            outcome="approve",
+            reason="",
+        )
     halfway = applicants.get("马海军")
     if halfway is not None and not Submission.objects.filter(applicant=halfway).exists():
         submission = services.start_collection(halfway)

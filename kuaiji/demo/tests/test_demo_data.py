@@ -5,6 +5,7 @@ from django.core.management import call_command
 import pytest
 
 from kuaiji.accounts.models import LegacyHolder, User
+from kuaiji.archive.models import ArchiveRecord
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
 from kuaiji.demo.people import APPLICANTS
@@ -21,4 +22,6 @@ def test_demo_data_loads_twice_without_duplicates():
             document_number=person.document_number, full_name=person.full_name
         ).exists()
     assert Submission.objects.filter(status=Status.PENDING).count() == 1
+    assert Submission.objects.filter(status=Status.APPROVED).count() == 1
+    assert ArchiveRecord.objects.count() == 1
     assert User.objects.filter(username="qh_reviewer", department__division_id="630000").exists()

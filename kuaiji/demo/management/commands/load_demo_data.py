@@ -11,6 +11,14 @@ from kuaiji.core.constants import DocumentType
 from kuaiji.demo.collection import ensure_demo_submissions
 from kuaiji.demo.people import APPLICANTS, DEMO_PASSWORD, LEGACY_HOLDERS, STAFF_PASSWORD, STAFF_TOTP_KEYS
 from kuaiji.regions.demo import ensure_demo_departments
+from kuaiji.review.models import ReasonTemplate
+
+DEMO_REASONS = [
+    ("return", "证件照片不清晰，请重新拍摄上传"),
+    ("return", "学历证书与填写的学历信息不一致，请核对"),
+    ("return", "个人基本信息表未签字（或未加盖单位公章）"),
+    ("refuse", "提供的信息与事实不符"),
+]
 
 
 class Command(BaseCommand):
@@ -33,6 +41,20 @@ class Command(BaseCommand):
             full_name="省厅审核员",
             department=departments["630000"],
             roles=[StaffRole.REVIEWER],
+            password=STAFF_PASSWORD,
+        )
+        ensure_staff_member(
+            username="qh_admin",
+            full_name="省厅部门管理员",
+            department=departments["630000"],
+            roles=[StaffRole.DEPARTMENT_ADMIN, StaffRole.REVIEWER],
+            password=STAFF_PASSWORD,
+        )
+        ensure_staff_member(
+            username="qh_auditor",
+            full_name="省厅审计员",
+            department=departments["630000"],
+            roles=[StaffRole.AUDITOR],
             password=STAFF_PASSWORD,
         )
         ensure_staff_member(
@@ -68,7 +90,11 @@ class Command(BaseCommand):
             user.save()
             applicants[person.full_name] = user
             created += 1
-        ensure_demo_submissions(applicants=applicants, departments=departments)
+        ensure_demo_submissions(
+            applicants=applicants, departments=departments, reviewer=User.objects.get(username="qh_reviewer")
+        )
+        for position, (outcome, text) in enumerate(DEMO_REASONS):
+            ReasonTemplate.objects.get_or_create(outcome=outcome, text=text, defaults={"position": position})
         rows = [
             (index + 2, {"姓名": p.full_name, "证件号码": p.document_number, "证书编号": f"6301{index:08d}"})
             for index, p in enumerate(LEGACY_HOLDERS)
