@@ -1,8 +1,8 @@
 """Benchmarks: `make bench` (or `python -m bench [name …]`). Each prints its numbers as ratios against a
 baseline measured in the same run, because the machines are noisy. Not part of the test suite.
 
-Names: accounts, pdf, portrait, collection (the last runs on the configured database: SQLite, or
-PostgreSQL when DATABASE_URL is set).
+Names: accounts, pdf, portrait, collection (runs on the configured database: SQLite, or PostgreSQL when
+DATABASE_URL is set), review (PostgreSQL only: a province's archive loaded into a database of its own).
 """
 
 import os
@@ -15,13 +15,14 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from bench import accounts_bench, collection_bench, pdf_bench, portrait_bench
+    from bench import accounts_bench, collection_bench, pdf_bench, portrait_bench, review_bench
 
     benches = {
         "accounts": accounts_bench.run,
         "pdf": pdf_bench.run,
         "portrait": portrait_bench.run,
         "collection": collection_bench.run,
+        "review": review_bench.run,
     }
     unknown = set(argv) - set(benches)
     if unknown:

@@ -45,6 +45,9 @@ class ArchiveRecord(models.Model):
         indexes = [
             models.Index(fields=["department", "full_name"], name="archive_department_name"),
             models.Index(fields=["department", "-updated_at"], name="archive_department_updated"),
+            # A search over many departments (a province's scope) reads newest first and stops after a
+            # page instead of sorting every match (see bench/review_bench.py).
+            models.Index(fields=["-updated_at", "id"], name="archive_updated"),
         ]
 
     def __str__(self) -> str:

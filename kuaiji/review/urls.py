@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import appeal_views, overdue_views, views
+from . import appeal_views, overdue_views, staff_views, views
 
 app_name = "review"
 
@@ -20,4 +20,14 @@ urlpatterns = [
         name="attachment_file",
     ),
     path("overdue/", overdue_views.overdue, name="overdue"),
+    path("staff/", staff_views.staff_list, name="staff_list"),
+    path("staff/new/", staff_views.staff_create, name="staff_create"),
+    path("staff/<uuid:staff_uuid>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/<uuid:staff_uuid>/roles/", staff_views.staff_roles, name="staff_roles"),
+    path("staff/<uuid:staff_uuid>/deactivate/", staff_views.staff_deactivate, name="staff_deactivate"),
+    path("staff/<uuid:staff_uuid>/totp-reset/", staff_views.staff_totp_reset, name="staff_totp_reset"),
+    # A department is named by the code of the division it covers (one department per division).
+    re_path(
+        r"^department/(?P<division_code>[0-9]{6})/edit/$", staff_views.department_edit, name="department_edit"
+    ),
 ]

@@ -271,6 +271,17 @@
     });
   }
 
+  // The images beside a record stop above the sticky decision bar: the stylesheet reads its height.
+  function wireDecisionBar() {
+    var bar = document.querySelector(".decision-bar");
+    if (!bar || !window.ResizeObserver) return;
+    var root = document.documentElement;
+    new ResizeObserver(function () {
+      var sticky = window.getComputedStyle(bar).position === "sticky";
+      root.style.setProperty("--decision-bar-height", (sticky ? bar.offsetHeight : 0) + "px");
+    }).observe(bar);
+  }
+
   // A reason picked from the list staff keep goes into the reason box, where it can be edited.
   function wireReasonTemplates() {
     var select = document.querySelector("[data-reason-template]");
@@ -295,6 +306,7 @@
     wireUploadProgress();
     wireImageViewers();
     wireReasonTemplates();
+    wireDecisionBar();
     wireConditionalReveal();
   });
 })();
