@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "kuaiji.core",
     "kuaiji.calendar",
     "kuaiji.regions",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "kuaiji.review",
     "kuaiji.archive",
     "kuaiji.audit",
+    "kuaiji.api",
     "kuaiji.demo",
 ]
 
@@ -348,6 +350,10 @@ KUAIJI_TRUSTED_PROXY_COUNT = env_int("KUAIJI_TRUSTED_PROXY_COUNT", 0)
 OTP_TOTP_ISSUER = "Kuaiji 会计人员信息管理平台"
 KUAIJI_STAFF_VERIFY_WINDOW = timedelta(minutes=5)
 KUAIJI_STAFF_TOKEN_TRIES = 5
+
+# API bearer tokens (people) expire; staff ones sooner.
+KUAIJI_API_TOKEN_LIFETIME = timedelta(days=7)
+KUAIJI_API_STAFF_TOKEN_LIFETIME = timedelta(hours=8)
 
 # --- Sessions: server-side, idle limits by kind of account, 12 hours at most ----------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from django_otp.admin import OTPAdminSite
 
+from kuaiji.api.api import api
 from kuaiji.core.views import healthz
 
 
@@ -19,6 +20,7 @@ admin.site.login = _admin_login
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("captcha/", include("captcha.urls")),
     path("regions/", include("kuaiji.regions.urls")),
     path("collection/", include("kuaiji.collection.urls")),

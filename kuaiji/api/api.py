@@ -1,0 +1,77 @@
+"""The REST API under /api/v1/ (django-ninja). Endpoints call the same services as the pages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from .errors import ApiError
+
+api = NinjaAPI(
+    title="Kuaiji 会计人员信息管理平台 API",
+    version="1",
+    description=(
+        "For mobile clients (applicants and staff) and for other systems such as exam registration.\n\n"
+        "People authenticate with `Authorization: Bearer <token>` from the sign-in endpoints (tokens expire "
+        "and can be revoked); other systems with `X-Api-Key` issued by platform administrators. Errors are "
+        "JSON `{code, message, errors}` with a Chinese message. Lists are paginated with `page` "
+        "(50 items a page). Calls are rate-limited (SMS codes as on the pages; integration keys per minute: "
+        "429 when exceeded)."
+    ),
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str, errors=None):
+    return api.create_response(
+        request, {"code": code, "message": message, "errors": errors or {}}, status=status
+    )
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return _error(request, exc.status, exc.code, exc.message, exc.errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        field = ".".join(str(part) for part in item.get("loc", [])[1:]) or "body"
+        errors.setdefault(field, []).append("格式不正确，请检查后重试")
+    return _error(request, 422, "invalid_request", "请求内容格式不正确", errors)
+
+
+@api.exception_handler(ValidationError)
+def _django_validation(request, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        return _error(request, 400, "invalid", "请修改标出的内容", errors)
+    return _error(request, 400, exc.code or "invalid", exc.messages[0])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", "请先登录（令牌无效、过期或已吊销）")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, "forbidden", "没有权限")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "记录不存在")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+@api.get("/health", tags=["系统"], summary="服务状态", auth=None)
+def health(request):
+    return {"status": "ok"}
