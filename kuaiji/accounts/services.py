@@ -180,6 +180,16 @@ def _save_applicant(
     return user
 
 
+def applicant_by_identity(*, document_type: str, document_number: str, full_name: str) -> User | None:
+    """The applicant with this document and name (who may reset a password), or None."""
+    from .backends import find_applicant
+
+    user = find_applicant(document_number)
+    if user is None or user.document_type != document_type or user.full_name != full_name:
+        return None
+    return user
+
+
 def validate_new_password(password: str, *, document_number: str | None) -> None:
     validate_password(password, user=User(document_number=document_number))
 

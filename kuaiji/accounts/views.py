@@ -26,7 +26,6 @@ from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
 from . import services, signin
-from .backends import find_applicant
 from .constants import AccountType, IdentityPhotoKind, SmsPurpose
 from .forms import (
     ActivationForm,
@@ -494,10 +493,11 @@ def reset_password(request):
 
 
 def _applicant_by_identity(data):
-    user = find_applicant(data["document_number"])
-    if user is None or user.document_type != data["document_type"] or user.full_name != data["full_name"]:
-        return None
-    return user
+    return services.applicant_by_identity(
+        document_type=data["document_type"],
+        document_number=data["document_number"],
+        full_name=data["full_name"],
+    )
 
 
 # --- legacy holders ------------------------------------------------------------------------------------------

@@ -8,14 +8,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kuaiji.collection.sections import SECTION_FORMS
-from kuaiji.review.scope import departments_in_scope
+from kuaiji.review.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
 
 
 def records_visible_to(staff) -> QuerySet[ArchiveRecord]:
     """The archive records managed by a department in the staff member's scope."""
-    return ArchiveRecord.objects.filter(department__in=departments_in_scope(staff))
+    return ArchiveRecord.objects.filter(department__in=department_ids_in_scope(staff))
 
 
 def search_archive(

@@ -9,6 +9,7 @@ for the tests that follow; the account pages do not need them.
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def viewport(request) -> str:
 
 
 @pytest.fixture
-def page(browser, live_server, viewport):
+def page(browser, live_server, viewport, one_request_at_a_time):
     """A page in a fresh context (no cookies) whose relative URLs go to the live server.
 
     Script errors, messages the console reports as errors (a CSP violation) and assets that fail to
@@ -127,3 +128,28 @@ def shot(request, viewport):
         return path
 
     return take
+
+
+@pytest.fixture
+def one_request_at_a_time(live_server):
+    """Handle one request at a time while this test runs.
+
+    With the test database in SQLite's memory, every thread of the live server shares one connection;
+    the review page loads five images at once and each writes an audit event, and two writes at once on
+    that connection fail with "database table is locked" (Django ticket #29062). Production databases
+    are not shared like this."""
+    server = live_server.thread.httpd
+    application = server.get_app()
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            response = application(environ, start_response)
+            try:
+                return [b"".join(response)]  # streamed bodies too, and request_finished, under the lock
+            finally:
+                response.close()
+
+    server.set_app(serialised)
+    yield
+    server.set_app(application)

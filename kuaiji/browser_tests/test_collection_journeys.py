@@ -134,7 +134,7 @@ def commit_and_submit(page: Page, shot):
     shot(page, "check-committed")
     submit.click()
     expect(page).to_have_url(re.compile(r"/collection/submitted/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("信息登记已提交")
+    expect(page.get_by_role("heading", level=1)).to_have_text("信息采集已提交")
 
 
 def test_with_a_work_unit(page: Page, shot, applicant, reference_data, photos):

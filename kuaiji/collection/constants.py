@@ -19,6 +19,19 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.DRAFT, Status.PENDING, Status.RETURNED)
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
+# How an applicant's history names the audit events of their submission (the pages and the API).
+EVENT_LABELS = {
+    "submission.started": "开始填报",
+    "submission.change_started": "开始信息变更",
+    "submission.transfer_started": "开始调转",
+    "submission.submitted": "提交审核",
+    "submission.resubmitted": "修改后重新提交",
+    "submission.withdrawn": "撤回",
+    "submission.approved": "审核通过",
+    "submission.returned": "退回修改",
+    "submission.refused": "审核未通过",
+}
+
 
 class SectionState(models.TextChoices):
     NOT_STARTED = "not_started", _("未开始")

@@ -1,6 +1,9 @@
 """Reads across submissions that other apps and pages need."""
 
-from .constants import Status
+from dataclasses import dataclass
+from datetime import datetime
+
+from .constants import EVENT_LABELS, Status
 from .models import Revision
 
 KNOWN_EMPLOYER_FIELDS = ("employer_name", "employer_nature", "employer_division", "employer_address")
@@ -23,3 +26,25 @@ def known_employer(credit_code: str) -> dict | None:
         return None
     employer = revision.answers.get("employer", {})
     return {field: employer.get(field, "") for field in KNOWN_EMPLOYER_FIELDS}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    action: str
+    label: str
+
+
+def submission_history(submission) -> list[HistoryEntry]:
+    """What happened to a submission, oldest first, as its applicant sees it (the pages and the API).
+
+    Only the steps of the submission itself: what staff looked at is not the applicant's business."""
+    from kuaiji.audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        target_type="collection.submission", target_id=str(submission.uuid), action__in=EVENT_LABELS
+    ).order_by("occurred_at", "id")
+    return [
+        HistoryEntry(at=event.occurred_at, action=event.action, label=EVENT_LABELS[event.action])
+        for event in events.only("occurred_at", "action")
+    ]

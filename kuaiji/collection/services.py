@@ -125,6 +125,13 @@ def validated_answers(submission: Submission) -> dict[str, dict]:
     return result
 
 
+def flagged_sections(submission: Submission) -> set[str]:
+    """Sections a reviewer asked to fix (the review fills this in on returned submissions)."""
+    if submission.status != Status.RETURNED:
+        return set()
+    return set(submission.answers.get("_flagged_sections", []))
+
+
 def section_states(submission: Submission, *, flagged: set[str] = frozenset()) -> dict[str, str]:
     """未开始 / 进行中 / 已完成 / 需修改 for each section of the task list."""
     states = {}
@@ -286,7 +293,23 @@ def save_section(submission: Submission, *, section: str, data: dict, expected_v
     answers = dict(submission.answers)
     kept = {key: value for key, value in answers.get(section, {}).items() if key.startswith("_")}
     answers[section] = {**data, **kept}
+    _unflag(answers, section)
     _save(submission, expected_version=expected_version, answers=answers)
+
+
+def _unflag(answers: dict, section: str) -> None:
+    """Once the person has changed a section a reviewer flagged, it no longer shows 需修改."""
+    if section in answers.get("_flagged_sections", []):
+        answers["_flagged_sections"] = [key for key in answers["_flagged_sections"] if key != section]
+
+
+def _unflag_attachment_slot(submission: Submission, slot: str) -> None:
+    section = "basic_info_form" if slot == "basic_info_form" else "attachments"
+    if section in submission.answers.get("_flagged_sections", []):
+        answers = dict(submission.answers)
+        _unflag(answers, section)
+        Submission.objects.filter(pk=submission.pk).update(answers=answers)
+        submission.answers = answers
 
 
 @transaction.atomic
@@ -332,9 +355,11 @@ def add_attachment(submission: Submission, *, slot: str, upload) -> Attachment:
             f"{slots[slot].label}最多上传 {slots[slot].max_files} 张", code="too_many_files"
         )
     image = clean_image_upload(upload, max_bytes=settings.KUAIJI_IMAGE_MAX_BYTES)
-    return _store_attachment(
+    attachment = _store_attachment(
         submission, slot=slot, image=image, original_name=getattr(upload, "name", "") or ""
     )
+    _unflag_attachment_slot(submission, slot)
+    return attachment
 
 
 def set_portrait(submission: Submission, *, portrait, original_name: str = "") -> Attachment:
@@ -376,6 +401,7 @@ def remove_attachment(submission: Submission, *, attachment: Attachment) -> None
         shared = Attachment.objects.filter(file=name).exists()
     if not kept_by_revision and not shared:
         transaction.on_commit(lambda: delete_stored_file(name))
+    _unflag_attachment_slot(submission, attachment.slot)
 
 
 @transaction.atomic

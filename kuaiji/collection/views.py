@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from kuaiji.accounts.constants import SmsPurpose
 from kuaiji.accounts.forms import SendCodeForm
 from kuaiji.accounts.verification import check_sms_code, consume_sms_code, request_sms_code
-from kuaiji.audit.models import AuditEvent
 from kuaiji.core.http import client_ip
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
@@ -26,19 +25,9 @@ from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .models import Attachment, Submission
 from .pdf import basic_info_pdf
 from .sections import SECTION_FORMS
+from .selectors import submission_history
 
 STEPS = [(key, title) for key, title in services.SECTION_TITLES.items()] + [("check", "核对并提交")]
-EVENT_LABELS = {
-    "submission.started": "开始填报",
-    "submission.change_started": "开始信息变更",
-    "submission.transfer_started": "开始调转",
-    "submission.submitted": "提交审核",
-    "submission.resubmitted": "修改后重新提交",
-    "submission.withdrawn": "撤回",
-    "submission.approved": "审核通过",
-    "submission.returned": "退回修改",
-    "submission.refused": "审核未通过",
-}
 
 
 def applicant_required(view):
@@ -92,10 +81,7 @@ def _progress(submission, current: str) -> dict:
 
 
 def _flagged(submission) -> set[str]:
-    """Sections a reviewer asked to fix (the review issue fills this in on returned submissions)."""
-    if submission.status != Status.RETURNED:
-        return set()
-    return set(submission.answers.get("_flagged_sections", []))
+    return services.flagged_sections(submission)
 
 
 # --- overview and task list ----------------------------------------------------------------------------------
@@ -113,12 +99,8 @@ def overview(request):
     }
     context["notifications"] = list(user.notifications.all()[:5])
     if submission is not None:
-        context["history"] = [
-            (event.occurred_at, EVENT_LABELS.get(event.action, event.action))
-            for event in AuditEvent.objects.filter(
-                target_type="collection.submission", target_id=str(submission.uuid)
-            ).order_by("occurred_at", "id")
-        ]
+        # Only the steps of the submission itself: what staff looked at is not the applicant's business.
+        context["history"] = [(entry.at, entry.label) for entry in submission_history(submission)]
         context["editable"] = submission.status in EDITABLE_STATUSES
         context["can_change"] = submission.status in (
             Status.APPROVED,

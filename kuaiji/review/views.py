@@ -17,7 +17,7 @@ from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 from kuaiji.calendar.selectors import working_days_between
 from kuaiji.collection.attachments import required_attachments
-from kuaiji.collection.constants import Status, SubmissionKind
+from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
 from kuaiji.collection.models import Attachment
 from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.core.storage import private_file_response
@@ -34,6 +34,7 @@ from .scope import (
 )
 
 DUE_SOON_WORKING_DAYS = 1
+HISTORY_LABELS = {**EVENT_LABELS, "staff.viewed_submission": "查看记录"}
 
 
 def _parse_date(value: str) -> date | None:
@@ -139,12 +140,22 @@ def detail(request, submission_uuid):
     previous = _section_rows(submission.based_on.answers) if submission.based_on_id else None
     if previous is not None:
         sections = _with_differences(sections, previous)
-    labels = {req.slot: req.label for req in required_attachments(revision.answers)}
+    requirements = required_attachments(revision.answers)
+    labels = {req.slot: req.label for req in requirements}
     labels["portrait"] = "一寸照片"
-    images = [(labels.get(a.slot, a.slot), a) for a in revision.attachments.order_by("slot", "created_at")]
-    history = AuditEvent.objects.filter(
-        target_type="collection.submission", target_id=str(submission.uuid)
-    ).order_by("occurred_at", "id")
+    order = {req.slot: index for index, req in enumerate(requirements, start=1)}
+    order["portrait"] = 0
+    attachments = sorted(revision.attachments.all(), key=lambda a: (order.get(a.slot, 99), a.created_at))
+    images = [(labels.get(a.slot, a.slot), a) for a in attachments]
+    history = [
+        (event, HISTORY_LABELS.get(event.action, event.action))
+        for event in AuditEvent.objects.filter(
+            target_type="collection.submission", target_id=str(submission.uuid)
+        )
+        .exclude(action="staff.viewed_attachment")
+        .select_related("actor")
+        .order_by("occurred_at", "id")
+    ]
     other_submissions = (
         submissions_visible_to(staff).filter(applicant=submission.applicant).exclude(pk=submission.pk)
     )
@@ -167,6 +178,7 @@ def detail(request, submission_uuid):
             "flaggable": FLAGGABLE_SECTIONS,
             "reasons": ReasonTemplate.objects.filter(is_active=True),
             "decision_error": request.session.pop("decision_error", ""),
+            "decision_form": request.session.pop("decision_form", {}),
         },
     )
 
@@ -190,6 +202,12 @@ def decide(request, submission_uuid):
         messages.error(request, "该记录已由其他审核员处理（或已被申请人撤回），本次决定未保存。")
         return redirect("review:detail", submission_uuid=submission.uuid)
     except (ValidationError, ValueError) as error:
+        # Keep what the reviewer chose and typed for the page they come back to.
+        request.session["decision_form"] = {
+            "outcome": request.POST.get("outcome", ""),
+            "reason": request.POST.get("reason", ""),
+            "flagged": request.POST.getlist("flagged"),
+        }
         request.session["decision_error"] = (
             error.messages[0] if isinstance(error, ValidationError) else "请选择审核结论"
         )

@@ -74,7 +74,7 @@ def test_a_double_click_on_submit_makes_one_revision(applicant_client, fill):
     assert first.status_code == 302 and first.url == reverse("collection:submitted")
     assert second.status_code == 200
     assert second.redirect_chain[-1][0] == reverse("collection:submitted")
-    assert "信息登记已提交" in second.content.decode()
+    assert "信息采集已提交" in second.content.decode()
     submission.refresh_from_db()
     assert submission.status == Status.PENDING
     assert submission.version == version + 1
