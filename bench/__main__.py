@@ -2,7 +2,8 @@
 baseline measured in the same run, because the machines are noisy. Not part of the test suite.
 
 Names: accounts, pdf, portrait, collection (runs on the configured database: SQLite, or PostgreSQL when
-DATABASE_URL is set), review (PostgreSQL only: a province's archive loaded into a database of its own).
+DATABASE_URL is set), review (PostgreSQL only: a province's archive loaded into a database of its own),
+api (PostgreSQL only: the API under concurrent load through gunicorn, on a database of its own).
 """
 
 import os
@@ -15,7 +16,7 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from bench import accounts_bench, collection_bench, pdf_bench, portrait_bench, review_bench
+    from bench import accounts_bench, api_bench, collection_bench, pdf_bench, portrait_bench, review_bench
 
     benches = {
         "accounts": accounts_bench.run,
@@ -23,6 +24,7 @@ def main(argv: list[str]) -> int:
         "portrait": portrait_bench.run,
         "collection": collection_bench.run,
         "review": review_bench.run,
+        "api": api_bench.run,
     }
     unknown = set(argv) - set(benches)
     if unknown:

@@ -18,7 +18,14 @@ def is_verified_staff(user) -> bool:
 
 
 def has_role(user, role: str) -> bool:
-    return user.is_superuser or user.groups.filter(name=role).exists()
+    """Whether ``user`` holds ``role`` (a group); the user's group names are read once per request."""
+    if user.is_superuser:
+        return True
+    names = getattr(user, "_kuaiji_role_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._kuaiji_role_names = names
+    return role in names
 
 
 def staff_required(view=None, *, role: str | None = None):

@@ -67,11 +67,29 @@ def _not_found(request, exc):
     return _error(request, 404, "not_found", "记录不存在")
 
 
+HTTP_ERROR_MESSAGES = {
+    400: ("bad_request", "请求内容无法解析，请发送有效的 JSON"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", str(exc))
+    code, message = HTTP_ERROR_MESSAGES.get(exc.status_code, ("error", "请求无法处理"))
+    return _error(request, exc.status_code, code, message)
 
 
 @api.get("/health", tags=["系统"], summary="服务状态", auth=None)
 def health(request):
     return {"status": "ok"}
+
+
+from .integration import router as integration_router  # noqa: E402
+from .staff import router as staff_router  # noqa: E402
+
+api.add_router("/staff", staff_router)
+api.add_router("/integration", integration_router)
+
+from .applicant import router as applicant_router  # noqa: E402
+
+api.add_router("", applicant_router)
