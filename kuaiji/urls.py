@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 
 from django_otp.admin import OTPAdminSite
 
@@ -17,10 +18,17 @@ def _admin_login(request, extra_context=None):
 admin.site.__class__ = OTPAdminSite
 admin.site.login = _admin_login
 
+
+def api_not_found(request):
+    """Paths under /api/ that no endpoint matches answer in the API's JSON error form, not an HTML page."""
+    return JsonResponse({"code": "not_found", "message": "接口不存在", "errors": {}}, status=404)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("captcha/", include("captcha.urls")),
     path("regions/", include("kuaiji.regions.urls")),
     path("collection/", include("kuaiji.collection.urls")),

@@ -20,6 +20,7 @@ from kuaiji.core.storage import save_clean_image
 from .constants import AccountType, IdentityPhotoKind
 from .models import AccountAppeal, IdentityPhoto, LegacyHolder, SmsCode, User
 from .sessions import end_sessions
+from .signals import password_changed
 from .verification import consume_sms_code
 
 
@@ -202,6 +203,7 @@ def reset_password(*, user: User, new_password: str, sms_code: SmsCode, client_i
     user.save(update_fields=["password"])
     record_event(action="account.password_reset", actor=user, target=user, ip=client_ip)
     transaction.on_commit(lambda: end_sessions(user))
+    password_changed.send(sender=User, user=user)
 
 
 @transaction.atomic
@@ -213,6 +215,7 @@ def change_password(
     user.save(update_fields=["password"])
     record_event(action="account.password_changed", actor=user, target=user, ip=client_ip)
     transaction.on_commit(lambda: end_sessions(user, keep_session_key=current_session_key))
+    password_changed.send(sender=User, user=user)
 
 
 class LegacyHolderNotFound(ValidationError):

@@ -392,10 +392,10 @@ def reset_password(request, payload: PasswordResetIn):
         )
     except ValidationError as error:
         raise _field_error("sms_code", error) from error
+    # The service ends the sessions; its password_changed signal revokes the API tokens.
     account_services.reset_password(
         user=user, new_password=data["password1"], sms_code=sms_code, client_ip=client_ip(request)
     )
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return Reply(204, None)
 
 

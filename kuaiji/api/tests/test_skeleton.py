@@ -21,3 +21,24 @@ def test_docs_page_uses_no_cdn(client):
 def test_unknown_path_is_a_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
+
+
+def test_unmatched_api_paths_answer_in_json(client):
+    response = client.get("/api/v1/no/such/endpoint")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_password_change_on_the_pages_revokes_api_tokens(client):
+    from datetime import timedelta
+
+    from kuaiji.accounts.services import change_password
+    from kuaiji.accounts.tests.factories import ApplicantFactory
+    from kuaiji.api.models import ApiToken
+
+    user = ApplicantFactory()
+    _, secret = ApiToken.issue(user=user, lifetime=timedelta(days=1))
+    assert client.get("/api/v1/me/submission", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
+    change_password(user=user, new_password="Changed2026pw", current_session_key=None, client_ip="127.0.0.1")
+    assert client.get("/api/v1/me/submission", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
