@@ -271,7 +271,7 @@ def test_review_journey(open_page, shot, applicant, overdue, staff_for, referenc
     reviewer = open_page("desktop")
     staff_sign_in(reviewer, province, shot)
     shot(reviewer, "staff-home")
-    reviewer.get_by_role("link", name="审核队列").click()
+    reviewer.get_by_role("main").get_by_role("link", name="审核队列").click()
     # Ordered by due date: the overdue record first, badged; the new one due in five working days.
     rows = reviewer.locator("table.queue tbody tr")
     expect(rows).to_have_count(2)
