@@ -548,3 +548,61 @@ def decide_appeal(*, staff: User, appeal: AccountAppeal, grant: bool, reason: st
 
     message = f"【{settings.KUAIJI_SITE_NAME}】{words}"
     transaction.on_commit(lambda: send_sms.enqueue(mobile=appeal.new_mobile, text=message))
+
+
+# --- whole steps, once their form is valid: the pages and the API both call these -------------------------
+
+
+def _on_field(field: str, error: ValidationError) -> ValidationError:
+    return ValidationError({field: error.error_list})
+
+
+def reset_password_with_code(*, data: dict, client_ip: str) -> User:
+    """忘记密码: the applicant with this document and name, the code sent to their phone, the new password.
+
+    ``data`` is a valid ResetPasswordForm's cleaned data. An unknown person gets the same message as a wrong
+    code. Raises ValidationError keyed by field."""
+    from .constants import SmsPurpose
+    from .verification import check_sms_code
+
+    user = applicant_by_identity(
+        document_type=data["document_type"],
+        document_number=data["document_number"],
+        full_name=data["full_name"],
+    )
+    try:
+        if user is None or not user.mobile:
+            raise ValidationError("短信验证码不正确，请核对证件号码、姓名和验证码", code="wrong")
+        sms_code = check_sms_code(
+            mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD, code=data["sms_code"]
+        )
+    except ValidationError as error:
+        raise _on_field("sms_code", error) from error
+    reset_password(user=user, new_password=data["password1"], sms_code=sms_code, client_ip=client_ip)
+    return user
+
+
+def activate_with_code(*, data: dict, client_ip: str) -> User:
+    """原有用户设置密码: check the SMS code, then activate. ``data`` is a valid ActivationForm's cleaned data.
+    Raises ValidationError keyed by field (sms_code, mobile, document_number)."""
+    from .constants import SmsPurpose
+    from .verification import check_sms_code
+
+    try:
+        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.ACTIVATE, code=data["sms_code"])
+    except ValidationError as error:
+        raise _on_field("sms_code", error) from error
+    try:
+        return activate_legacy_account(
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            full_name=data["full_name"],
+            mobile=data["mobile"],
+            password=data["password1"],
+            sms_code=sms_code,
+            client_ip=client_ip,
+        )
+    except MobileTaken as error:
+        raise _on_field("mobile", error) from error
+    except ValidationError as error:
+        raise _on_field("document_number", error) from error

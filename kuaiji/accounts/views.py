@@ -459,24 +459,11 @@ def reset_password(request):
             form = ResetPasswordForm(request.POST)
             status = 400
             if form.is_valid():
-                user = _applicant_by_identity(form.cleaned_data)
                 try:
-                    if user is None or not user.mobile:
-                        raise ValidationError("短信验证码不正确，请核对证件号码、姓名和验证码")
-                    sms_code = check_sms_code(
-                        mobile=user.mobile,
-                        purpose=SmsPurpose.RESET_PASSWORD,
-                        code=form.cleaned_data["sms_code"],
-                    )
+                    services.reset_password_with_code(data=form.cleaned_data, client_ip=client_ip(request))
                 except ValidationError as error:
-                    form.add_error("sms_code", error)
+                    form.add_error(None, error)
                 else:
-                    services.reset_password(
-                        user=user,
-                        new_password=form.cleaned_data["password1"],
-                        sms_code=sms_code,
-                        client_ip=client_ip(request),
-                    )
                     messages.success(request, "密码已重设，请使用新密码登录。所有设备上的登录均已退出。")
                     return redirect("accounts:sign_in")
     return render(
@@ -521,32 +508,14 @@ def activate(request):
             form = ActivationForm(request.POST)
             status = 400
             if form.is_valid():
-                data = form.cleaned_data
                 try:
-                    sms_code = check_sms_code(
-                        mobile=data["mobile"], purpose=SmsPurpose.ACTIVATE, code=data["sms_code"]
-                    )
+                    user = services.activate_with_code(data=form.cleaned_data, client_ip=client_ip(request))
                 except ValidationError as error:
-                    form.add_error("sms_code", error)
+                    form.add_error(None, error)
                 else:
-                    try:
-                        user = services.activate_legacy_account(
-                            document_type=data["document_type"],
-                            document_number=data["document_number"],
-                            full_name=data["full_name"],
-                            mobile=data["mobile"],
-                            password=data["password1"],
-                            sms_code=sms_code,
-                            client_ip=client_ip(request),
-                        )
-                    except services.MobileTaken as error:
-                        form.add_error("mobile", error)
-                    except ValidationError as error:
-                        form.add_error("document_number", error)
-                    else:
-                        login(request, user, backend="kuaiji.accounts.backends.ApplicantBackend")
-                        messages.success(request, "密码设置成功，您的账号已启用。")
-                        return redirect("accounts:home")
+                    login(request, user, backend="kuaiji.accounts.backends.ApplicantBackend")
+                    messages.success(request, "密码设置成功，您的账号已启用。")
+                    return redirect("accounts:home")
     return render(
         request,
         "accounts/activate.html",

@@ -110,6 +110,16 @@ def _field_error(field: str, error: ValidationError) -> ApiError:
     return _invalid({field: [strip_tags(message) for message in error.messages]})
 
 
+def _service_errors(error: ValidationError) -> ApiError:
+    """A service's field-keyed ValidationError as the API's per-field messages (links dropped)."""
+    return _invalid(
+        {
+            RENAMED_FIELDS.get(f, f): [strip_tags(m) for m in messages]
+            for f, messages in error.message_dict.items()
+        }
+    )
+
+
 def _captcha(payload) -> dict[str, str]:
     return {"captcha_0": payload.captcha_key, "captcha_1": payload.captcha_answer}
 
@@ -338,25 +348,10 @@ def activate(request, payload: ActivationIn):
     )
     if not form.is_valid():
         raise _invalid(_field_errors(form))
-    data = form.cleaned_data
     try:
-        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.ACTIVATE, code=data["sms_code"])
+        user = account_services.activate_with_code(data=form.cleaned_data, client_ip=client_ip(request))
     except ValidationError as error:
-        raise _field_error("sms_code", error) from error
-    try:
-        user = account_services.activate_legacy_account(
-            document_type=data["document_type"],
-            document_number=data["document_number"],
-            full_name=data["full_name"],
-            mobile=data["mobile"],
-            password=data["password1"],
-            sms_code=sms_code,
-            client_ip=client_ip(request),
-        )
-    except account_services.MobileTaken as error:
-        raise _field_error("mobile", error) from error
-    except ValidationError as error:
-        raise _field_error("document_number", error) from error
+        raise _service_errors(error) from error
     return Reply(201, {"uuid": user.uuid})
 
 
@@ -378,24 +373,11 @@ def reset_password(request, payload: PasswordResetIn):
     )
     if not form.is_valid():
         raise _invalid(_field_errors(form))
-    data = form.cleaned_data
-    user = account_services.applicant_by_identity(
-        document_type=data["document_type"],
-        document_number=data["document_number"],
-        full_name=data["full_name"],
-    )
-    try:
-        if user is None or not user.mobile:
-            raise ValidationError("短信验证码不正确，请核对证件号码、姓名和验证码")
-        sms_code = check_sms_code(
-            mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD, code=data["sms_code"]
-        )
-    except ValidationError as error:
-        raise _field_error("sms_code", error) from error
     # The service ends the sessions; its password_changed signal revokes the API tokens.
-    account_services.reset_password(
-        user=user, new_password=data["password1"], sms_code=sms_code, client_ip=client_ip(request)
-    )
+    try:
+        account_services.reset_password_with_code(data=form.cleaned_data, client_ip=client_ip(request))
+    except ValidationError as error:
+        raise _service_errors(error) from error
     return Reply(204, None)
 
 

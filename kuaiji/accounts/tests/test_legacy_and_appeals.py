@@ -181,3 +181,21 @@ def test_appeal_without_photos_lists_each_missing_one(client):
     for label in ("证件人像面照片", "证件国徽面照片", "手持证件照片"):
         assert f"请上传{label}" in page
     assert not AccountAppeal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_reset_page_answers_a_strangers_identity_like_a_wrong_code(client):
+    data = {
+        "document_type": "resident_id",
+        "document_number": fake_resident_id(rng=rng),
+        "full_name": "赵六",
+        "sms_code": "123456",
+        "password1": "Reset2026pw",
+        "password2": "Reset2026pw",
+        "action": "submit",
+    }
+    response = client.post("/password/reset/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "短信验证码不正确，请核对证件号码、姓名和验证码" in page
+    assert data["document_number"] in page  # what was typed is kept

@@ -549,3 +549,37 @@ def test_staff_tokens_do_not_reach_the_applicant_endpoints(client):
     _, secret = ApiToken.issue(user=staff, lifetime=timedelta(hours=1))
     assert_error(client.get(API + "/me/submission", **bearer(secret)), 401)
     assert Submission.objects.filter(status=Status.DRAFT).count() == 0
+
+
+@pytest.mark.django_db
+def test_activation_and_reset_errors_name_their_field_as_on_the_pages(client, applicant):
+    """The pages and the API share one step for each (accounts.services.*_with_code)."""
+    from kuaiji.accounts.tests.factories import LegacyHolderFactory
+
+    holder = LegacyHolderFactory(full_name="林晓芸", document_number=fake_resident_id(rng=rng))
+    mobile = "13712340077"
+    post_json(client, "/sms-codes", {"mobile": mobile, "purpose": "activate", **captcha(client)})
+    payload = {
+        "document_type": "resident_id",
+        "document_number": holder.document_number,
+        "full_name": "王五",
+        "mobile": mobile,
+        "sms_code": last_code_for(mobile),
+        "password": NEW_PASSWORD,
+    }
+    errors = assert_error(post_json(client, "/accounts/activate", payload), 400)["errors"]
+    assert "原持证人员名单中没有" in errors["document_number"][0]
+    assert "<a" not in errors["document_number"][0]
+    # A stranger's identity gets the same answer as a wrong code.
+    stranger = {
+        "document_type": "resident_id",
+        "document_number": fake_resident_id(rng=rng),
+        "full_name": "赵六",
+    }
+    errors = assert_error(
+        post_json(
+            client, "/accounts/password-reset", {**stranger, "sms_code": "123456", "password": NEW_PASSWORD}
+        ),
+        400,
+    )["errors"]
+    assert errors["sms_code"] == ["短信验证码不正确，请核对证件号码、姓名和验证码"]
