@@ -14,9 +14,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404
-from django.utils import timezone
 
 from django_otp import match_token, user_has_device
 from ninja import Field, Query, Router, Schema
@@ -25,23 +22,17 @@ from pydantic import AfterValidator, StringConstraints
 from kuaiji.accounts import signin
 from kuaiji.accounts.permissions import REVIEWER, has_role
 from kuaiji.archive import selectors as archive_selectors
-from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
-from kuaiji.calendar.selectors import working_days_between
-from kuaiji.collection.attachments import required_attachments
-from kuaiji.collection.constants import EducationLevel, QualificationLevel, Status
-from kuaiji.collection.models import Attachment
-from kuaiji.collection.sections import SECTION_FORMS
+from kuaiji.collection import summary
+from kuaiji.collection.constants import EducationLevel, QualificationLevel
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.http import client_ip
-from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
+from kuaiji.review import selectors as review_selectors
 from kuaiji.review import services as review_services
 from kuaiji.review.scope import (
     departments_in_scope,
     get_submission_for_review,
-    submissions_to_decide,
-    submissions_visible_to,
 )
 
 from .auth import StaffAuth
@@ -111,7 +102,9 @@ class StaffSubmissionItem(Schema):
     submitted_at: datetime | None
     due_on: date | None
     waited_working_days: int
-    overdue: bool
+    overdue: bool = Field(..., description="待审核且已过审核截止日期（截止当日不算超期）")
+    due_soon: bool = Field(False, description="待审核、未超期且 1 个工作日内到期")
+    reference: str = Field("", description="登记编号（申请人看到的 8 位编号）")
 
 
 class StaffSubmissionPage(Schema):
@@ -127,7 +120,7 @@ class StaffQueueFilters(Schema):
     department: DepartmentCode | None = Field(None, description=DEPARTMENT_HELP)
     submitted_from: date | None = None
     submitted_to: date | None = None
-    q: SearchText = Field("", description="姓名的一部分，或完整证件号码")
+    q: SearchText = Field("", description="姓名的一部分、完整证件号码，或 8 位登记编号")
     page: int = Field(1, ge=1, le=1_000_000)
 
 
@@ -180,6 +173,10 @@ class StaffSubmissionDetail(Schema):
     is_change: bool
     can_decide: bool
     sections: list[StaffSectionOut]
+    return_reason: str = Field("", description="重新提交时：上次退回的理由")
+    changed_since_return: list[StaffSectionOut] | None = Field(
+        None, description="重新提交时：与被退回的版本相比有变化的部分"
+    )
     attachments: list[StaffAttachmentOut]
     history: list[StaffHistoryOut]
 
@@ -286,39 +283,34 @@ def _page(queryset, number: int):
     return paginator.get_page(min(number, paginator.num_pages))
 
 
-def _submitted_rows(answers: dict) -> list[dict]:
-    """A revision's sections as labelled rows (a section not in the answers has none), as on the page."""
+def _sections(sections: list[summary.Section]) -> list[dict]:
+    """Sections for the API, each row labelled (from ``kuaiji.collection.summary``, as on the pages)."""
     return [
-        {"key": key, "title": form.title, "rows": form.rows(answers[key]) if key in answers else []}
-        for key, form in SECTION_FORMS.items()
+        {
+            "key": part.key,
+            "title": part.title,
+            "rows": [{"label": row.label, "value": row.value} for row in part.rows],
+            "changed": False,
+        }
+        for part in sections
     ]
 
 
-def _sections(parts: list[dict], previous: list[dict] | None = None) -> list[dict]:
-    """Sections for the API; with ``previous`` (a change or transfer) each row carries the approved value
-    it started from and whether it changed (rows are matched by section and label, as on the page)."""
-    before = None
-    if previous is not None:
-        before = {(part["key"], label): value for part in previous for label, value in part["rows"]}
-    result = []
-    for part in parts:
-        rows = []
-        for label, value in part["rows"]:
-            row = {"label": str(label), "value": "" if value is None else str(value)}
-            if before is not None:
-                old = before.get((part["key"], label))
-                row["previous"] = None if old is None else str(old)
-                row["changed"] = old != value
-            rows.append(row)
-        result.append(
-            {
-                "key": part["key"],
-                "title": str(part["title"]),
-                "rows": rows,
-                "changed": any(row.get("changed") for row in rows),
-            }
-        )
-    return result
+def _differences(parts: list[summary.SectionDifference]) -> list[dict]:
+    """Sections of a change or transfer: each row with the approved value it started from (``previous``,
+    null where the row is new) and whether it changed; repeated rows matched entry by entry."""
+    return [
+        {
+            "key": part.key,
+            "title": part.title,
+            "rows": [
+                {"label": row.label, "value": row.after or "", "previous": row.before, "changed": row.changed}
+                for row in part.rows
+            ],
+            "changed": part.changed,
+        }
+        for part in parts
+    ]
 
 
 def _forbid_without_reviewer_role(staff) -> None:
@@ -378,57 +370,43 @@ def issue_token(request, payload: StaffTokenIn):
 def list_submissions(request, filters: Query[StaffQueueFilters]):
     """Submissions in the staff member's scope, the most urgent first, 50 a page. Without ``status`` every
     status is listed (drafts never). Document numbers are masked."""
-    staff = request.user
-    submissions = submissions_visible_to(staff).select_related("applicant", "department")
-    if filters.status:
-        submissions = submissions.filter(status=filters.status)
-    if filters.kind:
-        submissions = submissions.filter(kind=filters.kind)
-    department = _department_in_scope(staff, filters.department)
-    if department is False:
-        submissions = submissions.none()
-    elif department is not None:
-        submissions = submissions.filter(department=department)
-    if filters.submitted_from:
-        submissions = submissions.filter(submitted_at__date__gte=filters.submitted_from)
-    if filters.submitted_to:
-        submissions = submissions.filter(submitted_at__date__lte=filters.submitted_to)
-    if query := filters.q.strip():
-        submissions = submissions.filter(
-            Q(applicant__full_name__contains=query) | Q(applicant__document_number=query.upper())
-        )
-    page = _page(submissions.order_by("due_on", "submitted_at", "id"), filters.page)
-    today = timezone.localdate()
-    items = []
-    for submission in page.object_list:
-        submitted_on = (
-            timezone.localtime(submission.submitted_at).date() if submission.submitted_at else today
-        )
-        items.append(
-            {
-                "uuid": submission.uuid,
-                "kind": submission.kind,
-                "kind_label": submission.get_kind_display(),
-                "status": submission.status,
-                "status_label": submission.get_status_display(),
-                "full_name": submission.applicant.full_name,
-                "document_number": mask_document_number(submission.applicant.document_number or ""),
-                "department": _department(submission.department),
-                "submitted_at": submission.submitted_at,
-                "due_on": submission.due_on,
-                "waited_working_days": working_days_between(start=submitted_on, end=today),
-                "overdue": bool(
-                    submission.status == Status.PENDING and submission.due_on and submission.due_on < today
-                ),
-            }
-        )
-    record_event(
-        action="staff.viewed_queue", actor=staff, request=request, details={**VIA_API, "count": len(items)}
+    result = review_selectors.review_queue(
+        staff=request.user,
+        filters=review_selectors.QueueFilters(
+            status=filters.status,
+            kind=filters.kind,
+            department_code=filters.department,
+            submitted_from=filters.submitted_from,
+            submitted_to=filters.submitted_to,
+            q=filters.q,
+        ),
+        page=filters.page,
+        request=request,
+        details=VIA_API,
     )
+    items = [
+        {
+            "uuid": row.submission.uuid,
+            "reference": row.submission.reference,
+            "kind": row.submission.kind,
+            "kind_label": row.submission.get_kind_display(),
+            "status": row.submission.status,
+            "status_label": row.submission.get_status_display(),
+            "full_name": row.submission.applicant.full_name,
+            "document_number": row.masked_document_number,
+            "department": _department(row.submission.department),
+            "submitted_at": row.submission.submitted_at,
+            "due_on": row.submission.due_on,
+            "waited_working_days": row.waited,
+            "overdue": row.overdue,
+            "due_soon": row.due_soon,
+        }
+        for row in result.rows
+    ]
     return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
+        "count": result.page.paginator.count,
+        "page": result.page.number,
+        "pages": result.page.paginator.num_pages,
         "items": items,
     }
 
@@ -442,44 +420,10 @@ def list_submissions(request, filters: Query[StaffQueueFilters]):
 def submission_detail(request, submission_uuid: UUID):
     """What was submitted, section by section (for a change or transfer with the approved values it
     started from), the attachments and the history. 404 outside the staff member's scope. Audited."""
-    staff = request.user
-    submission = get_submission_for_review(staff, submission_uuid)
-    revision = submission.revisions.order_by("-number").first()
-    if revision is None:
-        raise Http404
-    previous = _submitted_rows(submission.based_on.answers) if submission.based_on_id else None
-    labels = {req.slot: str(req.label) for req in required_attachments(revision.answers)}
-    labels["portrait"] = PORTRAIT_LABEL
-    attachments = [
-        {
-            "uuid": attachment.uuid,
-            "slot": attachment.slot,
-            "label": labels.get(attachment.slot, attachment.slot),
-            "width": attachment.width,
-            "height": attachment.height,
-        }
-        for attachment in revision.attachments.order_by("slot", "created_at")
-    ]
-    history = [
-        {
-            "occurred_at": event.occurred_at,
-            "action": event.action,
-            "actor": event.actor.full_name if event.actor else None,
-        }
-        for event in AuditEvent.objects.filter(
-            target_type="collection.submission", target_id=str(submission.uuid)
-        )
-        .select_related("actor")
-        .order_by("occurred_at", "id")
-    ]
-    can_decide = (
-        submission.status == Status.PENDING
-        and has_role(staff, REVIEWER)
-        and submissions_to_decide(staff).filter(pk=submission.pk).exists()
+    review = review_selectors.review_detail(
+        staff=request.user, submission_uuid=submission_uuid, request=request, details=VIA_API
     )
-    record_event(
-        action="staff.viewed_submission", actor=staff, target=submission, request=request, details=VIA_API
-    )
+    submission = review.submission
     applicant = submission.applicant
     return {
         "uuid": submission.uuid,
@@ -498,12 +442,34 @@ def submission_detail(request, submission_uuid: UUID):
         "due_on": submission.due_on,
         "decided_at": submission.decided_at,
         "decision_reason": submission.decision_reason,
-        "revision": revision.number,
-        "is_change": previous is not None,
-        "can_decide": can_decide,
-        "sections": _sections(_submitted_rows(revision.answers), previous),
-        "attachments": attachments,
-        "history": history,
+        "revision": review.revision.number,
+        "is_change": review.is_change,
+        "can_decide": review.can_decide,
+        "sections": _differences(review.differences) if review.is_change else _sections(review.sections),
+        "return_reason": review.return_reason,
+        "changed_since_return": (
+            [part for part in _differences(review.since_return) if part["changed"]]
+            if review.since_return is not None
+            else None
+        ),
+        "attachments": [
+            {
+                "uuid": item.attachment.uuid,
+                "slot": item.attachment.slot,
+                "label": item.label,
+                "width": item.attachment.width,
+                "height": item.attachment.height,
+            }
+            for item in review.attachments
+        ],
+        "history": [
+            {
+                "occurred_at": item.event.occurred_at,
+                "action": item.event.action,
+                "actor": item.event.actor.full_name if item.event.actor else None,
+            }
+            for item in review.history
+        ],
     }
 
 
@@ -515,22 +481,13 @@ def submission_detail(request, submission_uuid: UUID):
 )
 def attachment_file(request, submission_uuid: UUID, attachment_uuid: UUID):
     """The image (JPEG or PNG) of an attachment of a submission in scope. Audited."""
-    submission = get_submission_for_review(request.user, submission_uuid)
-    attachment = Attachment.objects.filter(uuid=attachment_uuid, revisions__submission=submission).first()
-    if attachment is None:
-        raise Http404
-    record_event(
-        action="staff.viewed_attachment",
-        actor=request.user,
-        target=submission,
+    return review_selectors.review_attachment(
+        staff=request.user,
+        submission_uuid=submission_uuid,
+        attachment_uuid=attachment_uuid,
         request=request,
-        details={**VIA_API, "attachment": str(attachment.uuid), "slot": attachment.slot},
+        details=VIA_API,
     )
-    name = f"{attachment.slot}{attachment.file.name[-4:]}"
-    try:
-        return private_file_response(attachment.file, download_name=name, inline=True)
-    except ValueError:  # not an image: sent as a download instead of shown
-        return private_file_response(attachment.file, download_name=name)
 
 
 @router.post(
@@ -674,7 +631,7 @@ def archive_record(request, record_uuid: UUID):
         "document_number": record.document_number,
         "mobile": record.mobile,
         "current_version": (
-            {**_version(current), "sections": _sections(archive_selectors.section_rows(current.answers))}
+            {**_version(current), "sections": _sections(summary.section_rows(current.answers))}
             if current
             else None
         ),

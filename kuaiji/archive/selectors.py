@@ -2,12 +2,11 @@
 ``records_visible_to`` (and so through the scope layer, ``kuaiji.review.scope``)."""
 
 import uuid
-from itertools import zip_longest
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from kuaiji.collection.sections import SECTION_FORMS
+from kuaiji.collection import summary
 from kuaiji.review.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
@@ -88,32 +87,12 @@ def get_version(record: ArchiveRecord, number: int) -> ArchiveVersion:
     return version
 
 
-def section_rows(answers: dict) -> list[dict]:
-    """A version's answers as labelled rows, section by section (as on the printed form)."""
-    return [
-        {"key": key, "title": form.title, "rows": form.rows(answers.get(key, {}))}
-        for key, form in SECTION_FORMS.items()
-    ]
+def section_rows(answers: dict) -> list[summary.Section]:
+    """A version's answers as labelled rows, section by section (``kuaiji.collection.summary``)."""
+    return summary.section_rows(answers)
 
 
-def compare_versions(old: ArchiveVersion, new: ArchiveVersion) -> list[dict]:
-    """Each section's rows as ``(label, old value, new value, changed)``.
-
-    Rows are matched by label; a label that repeats (工作经历, 非全日制学历) is matched entry by entry,
-    and a row present in only one version shows blank on the other side.
-    """
-    parts = []
-    for before, after in zip(section_rows(old.answers), section_rows(new.answers), strict=True):
-        labels = list(
-            dict.fromkeys([label for label, _ in after["rows"]] + [label for label, _ in before["rows"]])
-        )
-        rows = []
-        for label in labels:
-            old_values = [value for row_label, value in before["rows"] if row_label == label]
-            new_values = [value for row_label, value in after["rows"] if row_label == label]
-            for old_value, new_value in zip_longest(old_values, new_values, fillvalue=""):
-                rows.append((label, old_value, new_value, old_value != new_value))
-        parts.append(
-            {"key": after["key"], "title": after["title"], "rows": rows, "changed": any(r[3] for r in rows)}
-        )
-    return parts
+def compare_versions(old: ArchiveVersion, new: ArchiveVersion) -> list[summary.SectionDifference]:
+    """Each section's rows as ``(label, old value, new value, changed)``, repeated rows (工作经历,
+    非全日制学历) matched entry by entry; a row in one version only is None on the other side."""
+    return summary.answers_difference(old.answers, new.answers)

@@ -170,7 +170,7 @@ def compare(request, record_uuid):
             "new": new,
             "versions": versions,
             "sections": sections,
-            "changed_count": sum(1 for part in sections for row in part["rows"] if row[3]),
+            "changed_count": sum(1 for part in sections for row in part.rows if row.changed),
         },
     )
 

@@ -58,3 +58,24 @@ def required_attachments(answers: dict) -> list[SlotRequirement]:
                 )
             )
     return required
+
+
+# The 1-inch photo is uploaded in 个人信息, not in the attachment list, but reviewers see it with the rest.
+PORTRAIT_SLOT = "portrait"
+PORTRAIT_LABEL = "一寸照片"
+
+
+def attachment_labels(answers: dict) -> dict[str, str]:
+    """Each slot's label for these answers, the photo included."""
+    return {PORTRAIT_SLOT: PORTRAIT_LABEL} | {
+        req.slot: str(req.label) for req in required_attachments(answers)
+    }
+
+
+def display_order(answers: dict) -> dict[str, int]:
+    """Where each slot is shown: the photo first, then the order of ``required_attachments``; a slot the
+    answers no longer ask for goes last (``len`` of this mapping)."""
+    order = {PORTRAIT_SLOT: 0}
+    for index, req in enumerate(required_attachments(answers), start=1):
+        order[req.slot] = index
+    return order

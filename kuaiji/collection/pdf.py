@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from . import services
+from . import services, summary
 from .basic_info_form import BasicInfoSheet, SheetSection, render_basic_info_form
 from .sections import SECTION_FORMS
 
@@ -12,9 +12,10 @@ def sheet_for(answers: dict, *, portrait_jpeg: bytes | None, reference: str) -> 
     employer = answers.get("employer", {})
     return BasicInfoSheet(
         person_name=answers.get("personal", {}).get("full_name", ""),
+        # The same rows as the review page and the archive (``summary.section_rows``).
         sections=[
-            SheetSection(title=form.title, rows=form.rows(answers[key]))
-            for key, form in SECTION_FORMS.items()
+            SheetSection(title=part.title, rows=[tuple(row) for row in part.rows])
+            for part in summary.section_rows({key: {} for key in SECTION_FORMS} | dict(answers))
         ],
         portrait_jpeg=portrait_jpeg,
         has_employer=bool(employer.get("has_employer")),

@@ -113,9 +113,13 @@ def document_facts(document_type: str, number: str) -> IdentityFacts | None:
     return None
 
 
-def _compact(raw: str) -> str:
-    # NFKC turns full-width digits and letters typed with a Chinese input method into ASCII.
-    return "".join(unicodedata.normalize("NFKC", raw).split()).upper()
+def normalise_document_number(raw: str) -> str:
+    """A document number as stored: NFKC (full-width digits and letters typed with a Chinese input method
+    become ASCII), no spaces, upper case (a final x becomes X). Every search and sign-in uses this."""
+    return "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
+
+
+_compact = normalise_document_number
 
 
 def _clean_resident_id(number: str, *, today: date) -> str:

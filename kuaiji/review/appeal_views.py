@@ -62,6 +62,7 @@ def appeal_detail(request, appeal_uuid):
             "holder_mobile": mask_mobile(holder.mobile) if holder and holder.mobile else "",
             "can_decide": appeal.status == AppealStatus.PENDING and has_role(request.user, REVIEWER),
             "error": request.session.pop("appeal_error", ""),
+            "appeal_form": request.session.pop("appeal_form", {}),
         },
     )
 
@@ -70,11 +71,18 @@ def appeal_detail(request, appeal_uuid):
 @require_POST
 def appeal_decide(request, appeal_uuid):
     appeal = _appeal_for(request.user, appeal_uuid)
+    outcome = request.POST.get("outcome", "")
+    typed = {"outcome": outcome, "reason": request.POST.get("reason", "")}
+    # Nothing is pre-selected on the page: an appeal is never granted or refused by default.
+    if outcome not in ("grant", "refuse"):
+        request.session["appeal_error"] = "请选择处理结论（通过或不予通过）"
+        request.session["appeal_form"] = typed
+        return redirect("review:appeal_detail", appeal_uuid=appeal.uuid)
     try:
         account_services.decide_appeal(
             staff=request.user,
             appeal=appeal,
-            grant=request.POST.get("outcome") == "grant",
+            grant=outcome == "grant",
             reason=request.POST.get("reason", ""),
             request=request,
         )
@@ -82,6 +90,7 @@ def appeal_decide(request, appeal_uuid):
         messages.error(request, "该申诉已由其他工作人员处理，本次决定未保存。")
     except ValidationError as error:
         request.session["appeal_error"] = error.messages[0]
+        request.session["appeal_form"] = typed
         return redirect("review:appeal_detail", appeal_uuid=appeal.uuid)
     else:
         messages.success(request, "已处理该申诉，结果已短信通知申诉人。")

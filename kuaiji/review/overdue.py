@@ -51,7 +51,7 @@ def overdue_by_department(*, staff, today: date) -> list[tuple[Department, int, 
 
 def queue_link(department: Department) -> str:
     """The review queue filtered to the pending submissions of ``department`` (sorted by due date)."""
-    return f"{reverse('review:queue')}?status={Status.PENDING}&department={department.pk}"
+    return f"{reverse('review:queue')}?status={Status.PENDING}&department={department.division_id}"
 
 
 @transaction.atomic

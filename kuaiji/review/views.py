@@ -4,37 +4,18 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kuaiji.accounts.permissions import REVIEWER, has_role, staff_required
-from kuaiji.audit.models import AuditEvent
-from kuaiji.audit.services import record_event
-from kuaiji.calendar.selectors import working_days_between
-from kuaiji.collection.attachments import required_attachments
-from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
-from kuaiji.collection.models import Attachment
-from kuaiji.collection.sections import SECTION_FORMS
-from kuaiji.core.storage import private_file_response
-from kuaiji.core.validators import mask_document_number
+from kuaiji.accounts.permissions import REVIEWER, staff_required
+from kuaiji.collection.constants import Status, SubmissionKind
 
-from . import services
+from . import selectors, services
 from .constants import FLAGGABLE_SECTIONS, Outcome
 from .models import ReasonTemplate
-from .scope import (
-    departments_in_scope,
-    get_submission_for_review,
-    submissions_to_decide,
-    submissions_visible_to,
-)
-
-DUE_SOON_WORKING_DAYS = 1
-HISTORY_LABELS = {**EVENT_LABELS, "staff.viewed_submission": "查看记录"}
+from .scope import departments_in_scope, get_submission_for_review, submissions_visible_to
 
 
 def _parse_date(value: str) -> date | None:
@@ -44,136 +25,66 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
+def queue_filters(params) -> selectors.QueueFilters:
+    """The page's query string as queue filters: unknown values are ignored, the default is 待审核."""
+    status = params.get("status", Status.PENDING)
+    kind = params.get("kind", "")
+    department = params.get("department", "")
+    return selectors.QueueFilters(
+        status=status if status in Status.values else None,
+        kind=kind if kind in SubmissionKind.values else None,
+        department_code=department if department.isdigit() and len(department) == 6 else None,
+        submitted_from=_parse_date(params.get("from", "")),
+        submitted_to=_parse_date(params.get("to", "")),
+        q=params.get("q", "")[:60],
+    )
+
+
 @staff_required
 def queue(request):
     staff = request.user
-    status = request.GET.get("status", Status.PENDING)
-    submissions = submissions_visible_to(staff).select_related("applicant", "department")
-    if status in Status.values:
-        submissions = submissions.filter(status=status)
-    kind = request.GET.get("kind", "")
-    if kind in SubmissionKind.values:
-        submissions = submissions.filter(kind=kind)
-    departments = departments_in_scope(staff).order_by("division_id")
-    department = request.GET.get("department", "")
-    if department.isdigit():
-        submissions = submissions.filter(department_id=int(department))
-    submitted_from = _parse_date(request.GET.get("from", ""))
-    submitted_to = _parse_date(request.GET.get("to", ""))
-    if submitted_from:
-        submissions = submissions.filter(submitted_at__date__gte=submitted_from)
-    if submitted_to:
-        submissions = submissions.filter(submitted_at__date__lte=submitted_to)
-    query = request.GET.get("q", "").strip()
-    if query:
-        submissions = submissions.filter(
-            Q(applicant__full_name__contains=query) | Q(applicant__document_number=query.upper())
-        )
-    submissions = submissions.order_by("due_on", "submitted_at", "id")
-    page = Paginator(submissions, 50).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = []
-    for submission in page.object_list:
-        submitted_on = (
-            timezone.localtime(submission.submitted_at).date() if submission.submitted_at else today
-        )
-        left = working_days_between(start=today, end=submission.due_on) if submission.due_on else None
-        rows.append(
-            {
-                "submission": submission,
-                "masked_document_number": mask_document_number(submission.applicant.document_number or ""),
-                "waited": working_days_between(start=submitted_on, end=today),
-                "overdue": submission.status == Status.PENDING
-                and submission.due_on
-                and submission.due_on < today,
-                "due_soon": submission.status == Status.PENDING
-                and submission.due_on
-                and submission.due_on >= today
-                and (left or 0) <= DUE_SOON_WORKING_DAYS,
-            }
-        )
-    record_event(action="staff.viewed_queue", actor=staff, request=request, details={"count": len(rows)})
+    filters = queue_filters(request.GET)
+    result = selectors.review_queue(
+        staff=staff, filters=filters, page=request.GET.get("page"), request=request
+    )
     return render(
         request,
         "review/queue.html",
         {
-            "rows": rows,
-            "page": page,
+            "rows": result.rows,
+            "page": result.page,
             "statuses": Status.choices,
             "kinds": SubmissionKind.choices,
-            "departments": departments,
+            "departments": departments_in_scope(staff).order_by("division_id"),
             "filters": request.GET,
-            "today": today,
+            "search_refused": bool(filters.q.strip()) and selectors.has_control_characters(filters.q),
+            "today": timezone.localdate(),
         },
     )
-
-
-def _section_rows(answers: dict) -> list[dict]:
-    return [
-        {"key": key, "title": form.title, "rows": form.rows(answers[key]) if key in answers else []}
-        for key, form in SECTION_FORMS.items()
-    ]
-
-
-def _with_differences(current: list[dict], previous: list[dict] | None) -> list[dict]:
-    """Mark each row whose value differs from the approved version the change started from."""
-    if previous is None:
-        return current
-    before = {(part["key"], label): value for part in previous for label, value in part["rows"]}
-    for part in current:
-        part["rows"] = [
-            (label, value, before.get((part["key"], label)), before.get((part["key"], label)) != value)
-            for label, value in part["rows"]
-        ]
-        part["changed"] = any(row[3] for row in part["rows"])
-    return current
 
 
 @staff_required
 def detail(request, submission_uuid):
     staff = request.user
-    submission = get_submission_for_review(staff, submission_uuid)
-    revision = submission.revisions.order_by("-number").first()
-    if revision is None:
-        raise Http404
-    sections = _section_rows(revision.answers)
-    previous = _section_rows(submission.based_on.answers) if submission.based_on_id else None
-    if previous is not None:
-        sections = _with_differences(sections, previous)
-    requirements = required_attachments(revision.answers)
-    labels = {req.slot: req.label for req in requirements}
-    labels["portrait"] = "一寸照片"
-    order = {req.slot: index for index, req in enumerate(requirements, start=1)}
-    order["portrait"] = 0
-    attachments = sorted(revision.attachments.all(), key=lambda a: (order.get(a.slot, 99), a.created_at))
-    images = [(labels.get(a.slot, a.slot), a) for a in attachments]
-    history = [
-        (event, HISTORY_LABELS.get(event.action, event.action))
-        for event in AuditEvent.objects.filter(
-            target_type="collection.submission", target_id=str(submission.uuid)
-        )
-        .exclude(action="staff.viewed_attachment")
-        .select_related("actor")
-        .order_by("occurred_at", "id")
-    ]
+    review = selectors.review_detail(staff=staff, submission_uuid=submission_uuid, request=request)
+    submission = review.submission
     other_submissions = (
         submissions_visible_to(staff).filter(applicant=submission.applicant).exclude(pk=submission.pk)
     )
-    record_event(action="staff.viewed_submission", actor=staff, target=submission, request=request)
     return render(
         request,
         "review/detail.html",
         {
             "submission": submission,
-            "revision": revision,
-            "sections": sections,
-            "is_change": previous is not None,
-            "images": images,
-            "history": history,
+            "revision": review.revision,
+            "sections": review.differences if review.is_change else review.sections,
+            "is_change": review.is_change,
+            "images": [(item.label, item.attachment) for item in review.attachments],
+            "history": [(item.event, item.label) for item in review.history],
+            "return_reason": review.return_reason,
+            "since_return": [part for part in review.since_return or [] if part.changed],
             "other_submissions": other_submissions,
-            "can_decide": submission.status == Status.PENDING
-            and has_role(staff, REVIEWER)
-            and submissions_to_decide(staff).filter(pk=submission.pk).exists(),
+            "can_decide": review.can_decide,
             "outcomes": Outcome.choices,
             "flaggable": FLAGGABLE_SECTIONS,
             "reasons": ReasonTemplate.objects.filter(is_active=True),
@@ -215,12 +126,7 @@ def decide(request, submission_uuid):
     messages.success(
         request, f"已{dict(Outcome.choices)[request.POST['outcome']]}：{submission.applicant.full_name}。"
     )
-    following = (
-        submissions_visible_to(staff)
-        .filter(status=Status.PENDING)
-        .order_by("due_on", "submitted_at", "id")
-        .first()
-    )
+    following = selectors.next_to_decide(staff=staff)
     if following is not None:
         return redirect("review:detail", submission_uuid=following.uuid)
     return redirect("review:queue")
@@ -228,17 +134,6 @@ def decide(request, submission_uuid):
 
 @staff_required
 def attachment_file(request, submission_uuid, attachment_uuid):
-    submission = get_submission_for_review(request.user, submission_uuid)
-    attachment = Attachment.objects.filter(uuid=attachment_uuid, revisions__submission=submission).first()
-    if attachment is None:
-        raise Http404
-    record_event(
-        action="staff.viewed_attachment",
-        actor=request.user,
-        target=submission,
-        request=request,
-        details={"attachment": str(attachment.uuid), "slot": attachment.slot},
-    )
-    return private_file_response(
-        attachment.file, download_name=f"{attachment.slot}{attachment.file.name[-4:]}", inline=True
+    return selectors.review_attachment(
+        staff=request.user, submission_uuid=submission_uuid, attachment_uuid=attachment_uuid, request=request
     )

@@ -100,7 +100,7 @@ def test_compare_marks_the_changed_row_old_against_new(approved, approve_change,
     changed = [
         (label, before, after)
         for part in response.context["sections"]
-        for label, before, after, is_changed in part["rows"]
+        for label, before, after, is_changed in part.rows
         if is_changed
     ]
     assert changed == [("单位名称", "西宁虚构商贸有限公司", "西宁虚构科技有限公司")]
@@ -131,12 +131,12 @@ def test_compare_matches_repeated_rows_entry_by_entry(approved):
     rows = [
         row
         for part in selectors.compare_versions(old_with_history, new)
-        for row in part["rows"]
-        if row[0] == "工作经历"
+        for row in part.rows
+        if row.label == "工作经历"
     ]
     assert rows == [
-        ("工作经历", "2010-01 至 2011-01 甲公司", "", True),
-        ("工作经历", "2011-02 至 2012-01 乙公司", "", True),
+        ("工作经历", "2010-01 至 2011-01 甲公司", None, True),
+        ("工作经历", "2011-02 至 2012-01 乙公司", None, True),
     ]
 
 

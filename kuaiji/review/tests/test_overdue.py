@@ -85,7 +85,7 @@ def test_page_lists_departments_and_links_to_the_filtered_queue(submitted, revie
     page = response.content.decode()
     county = departments["630102"]
     assert county.name in page
-    link = f"/review/?status=pending&amp;department={county.pk}"
+    link = f"/review/?status=pending&amp;department={county.division_id}"
     assert link in page
     queue = province.get(link.replace("&amp;", "&")).content.decode()
     assert submission.applicant.full_name in queue
@@ -137,7 +137,7 @@ def test_report_overdue_tells_each_department_administrator(submitted, reviewer_
     for admin in admins:
         message = Notification.objects.get(user=admin)
         assert "2 件" in message.text
-        assert message.link == f"/review/?status=pending&department={departments['630102'].pk}"
+        assert message.link == f"/review/?status=pending&department={departments['630102'].division_id}"
     for other in (reviewer, province_admin, neighbour_admin):
         assert not Notification.objects.filter(user=other).exists()
     assert len(read_outbox()) == outbox_before  # in-site only, no SMS

@@ -1,0 +1,300 @@
+"""What reviewers read: the queue, a submission, an attachment — one function each, called by the review
+pages and the staff API alike, so the two cannot show different things.
+
+Each read of personal data is audited here (``staff.viewed_queue``, ``staff.viewed_submission``,
+``staff.viewed_attachment``); interfaces pass ``details`` (the API adds ``{"via": "api"}``). Scope comes
+from ``kuaiji.review.scope``: out of scope and missing give the same 404.
+"""
+
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
+
+from kuaiji.accounts.permissions import REVIEWER, has_role
+from kuaiji.audit.models import AuditEvent
+from kuaiji.audit.services import record_event
+from kuaiji.calendar.selectors import working_days_between
+from kuaiji.collection.attachments import attachment_labels, display_order
+from kuaiji.collection.constants import EVENT_LABELS, Status
+from kuaiji.collection.models import Attachment, Revision, Submission
+from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
+from kuaiji.core.storage import private_file_response
+from kuaiji.core.validators import mask_document_number, normalise_document_number
+
+from .scope import (
+    departments_in_scope,
+    get_submission_for_review,
+    submissions_to_decide,
+    submissions_visible_to,
+)
+
+PAGE_SIZE = 50
+DUE_SOON_WORKING_DAYS = 1
+QUEUE_ORDER = ("due_on", "submitted_at", "id")
+HISTORY_LABELS = {**EVENT_LABELS, "staff.viewed_submission": "查看记录"}
+# Image reads are audited but would drown the history a reviewer reads.
+HISTORY_LEAVES_OUT = ("staff.viewed_attachment",)
+REFERENCE_LENGTH = 8
+
+
+def is_overdue(submission: Submission, *, today: date) -> bool:
+    """Pending with a due date before ``today`` (due today is not yet overdue). The same rule as
+    ``kuaiji.review.overdue.overdue_submissions``, which applies it to a queryset."""
+    return bool(submission.status == Status.PENDING and submission.due_on and submission.due_on < today)
+
+
+def is_due_soon(submission: Submission, *, today: date) -> bool:
+    """Pending, not overdue, and due within ``DUE_SOON_WORKING_DAYS`` working days."""
+    if submission.status != Status.PENDING or not submission.due_on or submission.due_on < today:
+        return False
+    return working_days_between(start=today, end=submission.due_on) <= DUE_SOON_WORKING_DAYS
+
+
+def has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in value)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters as the interfaces parsed them; ``None`` / blank means "any"."""
+
+    status: str | None = Status.PENDING
+    kind: str | None = None
+    department_code: str | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    q: str = ""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    submission: Submission
+    masked_document_number: str
+    waited: int
+    overdue: bool
+    due_soon: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    page: Page
+    rows: list[QueueRow]
+
+
+def _search(submissions: QuerySet[Submission], text: str) -> QuerySet[Submission]:
+    """A part of the name, the whole document number (normalised as typed), or the 登记编号."""
+    query = Q(applicant__full_name__contains=text)
+    number = normalise_document_number(text)
+    if number:
+        query |= Q(applicant__document_number=number)
+    reference = number.lower()
+    if len(reference) == REFERENCE_LENGTH and all(char in "0123456789abcdef" for char in reference):
+        # The reference is the uuid's first 8 hex digits: a range on the indexed uuid column.
+        query |= Q(uuid__gte=uuid.UUID(reference + "0" * 24), uuid__lte=uuid.UUID(reference + "f" * 24))
+    return submissions.filter(query)
+
+
+def queue_submissions(*, staff: Any, filters: QueueFilters) -> QuerySet[Submission]:
+    """The submissions in scope matching the filters, the most urgent first. A department outside the
+    scope, or a search with control characters, gives no rows (never an error)."""
+    submissions = submissions_visible_to(staff).select_related("applicant", "department")
+    if filters.status:
+        submissions = submissions.filter(status=filters.status)
+    if filters.kind:
+        submissions = submissions.filter(kind=filters.kind)
+    if filters.department_code:
+        department = departments_in_scope(staff).filter(division_id=filters.department_code).first()
+        submissions = submissions.filter(department=department) if department else submissions.none()
+    if filters.submitted_from:
+        submissions = submissions.filter(submitted_at__date__gte=filters.submitted_from)
+    if filters.submitted_to:
+        submissions = submissions.filter(submitted_at__date__lte=filters.submitted_to)
+    if text := filters.q.strip():
+        submissions = submissions.none() if has_control_characters(text) else _search(submissions, text)
+    return submissions.order_by(*QUEUE_ORDER)
+
+
+def review_queue(
+    *, staff: Any, filters: QueueFilters, page: Any, request: HttpRequest, details: dict | None = None
+) -> QueuePage:
+    """One page of the queue (an invalid or too-large page number gives the nearest page), document
+    numbers masked, with waiting time and due badges. Audited as ``staff.viewed_queue``."""
+    current = Paginator(queue_submissions(staff=staff, filters=filters), PAGE_SIZE).get_page(page)
+    today = timezone.localdate()
+    rows = []
+    for submission in current.object_list:
+        submitted_on = (
+            timezone.localtime(submission.submitted_at).date() if submission.submitted_at else today
+        )
+        rows.append(
+            QueueRow(
+                submission=submission,
+                masked_document_number=mask_document_number(submission.applicant.document_number or ""),
+                waited=working_days_between(start=submitted_on, end=today),
+                overdue=is_overdue(submission, today=today),
+                due_soon=is_due_soon(submission, today=today),
+            )
+        )
+    record_event(
+        action="staff.viewed_queue",
+        actor=staff,
+        request=request,
+        details={**(details or {}), "count": len(rows)},
+    )
+    return QueuePage(page=current, rows=rows)
+
+
+def next_to_decide(*, staff: Any) -> Submission | None:
+    """The most urgent pending submission the staff member may decide (opened after a decision)."""
+    return submissions_to_decide(staff).filter(status=Status.PENDING).order_by(*QUEUE_ORDER).first()
+
+
+@dataclass(frozen=True)
+class LabelledAttachment:
+    label: str
+    attachment: Attachment
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    event: AuditEvent
+    label: str
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    submission: Submission
+    revision: Revision
+    sections: list[Section]
+    # A change or transfer: each row against the approved version it started from; else None.
+    differences: list[SectionDifference] | None
+    attachments: list[LabelledAttachment]
+    history: list[HistoryItem]
+    can_decide: bool
+    # A resubmission after a return: the reason, and what changed since the returned revision.
+    return_reason: str = ""
+    since_return: list[SectionDifference] | None = field(default=None)
+
+    @property
+    def is_change(self) -> bool:
+        return self.differences is not None
+
+
+def ordered_attachments(revision: Revision) -> list[LabelledAttachment]:
+    """A revision's attachments in display order (the photo, then the list order), labelled."""
+    labels = attachment_labels(revision.answers)
+    order = display_order(revision.answers)
+    attachments = sorted(
+        revision.attachments.all(),
+        key=lambda item: (order.get(item.slot, len(order)), item.created_at, item.pk),
+    )
+    return [
+        LabelledAttachment(label=labels.get(item.slot, item.slot), attachment=item) for item in attachments
+    ]
+
+
+def submission_history(submission: Submission) -> list[HistoryItem]:
+    """What happened to the submission, oldest first, staff reads of images left out."""
+    events = (
+        AuditEvent.objects.filter(target_type="collection.submission", target_id=str(submission.uuid))
+        .exclude(action__in=HISTORY_LEAVES_OUT)
+        .select_related("actor")
+        .order_by("occurred_at", "id")
+    )
+    return [
+        HistoryItem(event=event, label=HISTORY_LABELS.get(event.action, event.action)) for event in events
+    ]
+
+
+def _last_return(submission: Submission, revision: Revision) -> Any:
+    """The decision that returned the revision before ``revision``, when this one is its resubmission."""
+    from .constants import Outcome
+    from .models import Decision
+
+    decision = (
+        Decision.objects.filter(submission=submission, revision__number__lt=revision.number)
+        .select_related("revision")
+        .order_by("-revision__number")
+        .first()
+    )
+    return decision if decision is not None and decision.outcome == Outcome.RETURN else None
+
+
+def can_decide(*, staff: Any, submission: Submission) -> bool:
+    return (
+        submission.status == Status.PENDING
+        and has_role(staff, REVIEWER)
+        and submissions_to_decide(staff).filter(pk=submission.pk).exists()
+    )
+
+
+def review_detail(
+    *, staff: Any, submission_uuid: Any, request: HttpRequest, details: dict | None = None
+) -> ReviewDetail:
+    """A submission in scope as the reviewer sees it: its latest revision's sections (and, for a change
+    or transfer, the difference from the approved version), the attachments in display order, the
+    history, and for a resubmission the return reason and what changed since. 404 outside the scope or
+    without a revision. Audited as ``staff.viewed_submission``."""
+    submission = get_submission_for_review(staff, submission_uuid)
+    revision = submission.revisions.order_by("-number").first()
+    if revision is None:
+        raise Http404
+    sections = section_rows(revision.answers)
+    differences = (
+        difference(section_rows(submission.based_on.answers), sections) if submission.based_on_id else None
+    )
+    returned = _last_return(submission, revision)
+    record_event(
+        action="staff.viewed_submission", actor=staff, target=submission, request=request, details=details
+    )
+    return ReviewDetail(
+        submission=submission,
+        revision=revision,
+        sections=sections,
+        differences=differences,
+        attachments=ordered_attachments(revision),
+        history=submission_history(submission),
+        can_decide=can_decide(staff=staff, submission=submission),
+        return_reason=returned.reason if returned else "",
+        since_return=difference(section_rows(returned.revision.answers), sections) if returned else None,
+    )
+
+
+def review_attachment(
+    *,
+    staff: Any,
+    submission_uuid: Any,
+    attachment_uuid: Any,
+    request: HttpRequest,
+    details: dict | None = None,
+) -> FileResponse:
+    """The gate for a submission's image: the submission in scope, the attachment one of its revisions'.
+    The same 404 otherwise. Audited as ``staff.viewed_attachment``; an image is shown inline, anything
+    else sent as a download."""
+    submission = get_submission_for_review(staff, submission_uuid)
+    attachment = Attachment.objects.filter(uuid=attachment_uuid, revisions__submission=submission).first()
+    if attachment is None:
+        raise Http404
+    record_event(
+        action="staff.viewed_attachment",
+        actor=staff,
+        target=submission,
+        request=request,
+        details={**(details or {}), "attachment": str(attachment.uuid), "slot": attachment.slot},
+    )
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    name = f"{attachment.slot}{attachment.file.name[-4:]}"
+    try:
+        return private_file_response(attachment.file, download_name=name, inline=True)
+    except ValueError:  # not an image: sent as a download instead of shown
+        return private_file_response(attachment.file, download_name=name)

@@ -1,0 +1,177 @@
+"""The review pages and the staff API read through the same selectors (``kuaiji.review.selectors``,
+``kuaiji.collection.summary``), so they cannot drift:
+
+- repeated rows (工作经历, 非全日制学历) are compared entry by entry, by position — not each against the
+  last old entry (defect: an unchanged list of two entries showed one as changed);
+- the attachment order (the 1-inch photo first, then the list order of ``required_attachments``) and
+  labels are the same on the page and in the API;
+- "overdue" is one rule; the history leaves out staff reads of images on both;
+- no decision is pre-selected on the review page, on the next record or on an appeal (defect 12);
+- the queue is cards on a phone (defect 17) and finds a submission by its 登记编号 (defect 19).
+"""
+
+import re
+
+from django.urls import reverse
+
+import pytest
+
+from kuaiji.api.tests.test_staff_api import Api
+from kuaiji.collection.constants import Status
+from kuaiji.collection.models import Revision, Submission
+from kuaiji.collection.summary import difference, section_rows
+
+from .test_changes_and_transfers import approved, submit
+
+HISTORY = [
+    {"unit": "虚构甲公司", "started": "2010-01", "ended": "2011-12", "post": "出纳"},
+    {"unit": "虚构乙公司", "started": "2012-01", "ended": "2015-06", "post": "会计"},
+]
+
+
+def _pending_change(submitted, reviewer_for, *, old_history, new_history):
+    """A pending change whose approved version and new revision have these work histories."""
+    _first, applicant = approved(submitted, reviewer_for)
+    applicant.post(reverse("collection:start_change"))
+    change = Submission.objects.get(applicant=applicant.applicant, status=Status.DRAFT)
+    assert submit(applicant).status_code == 302
+    change.refresh_from_db()
+    assert change.status == Status.PENDING
+    # Revisions are immutable through the model; the test writes the two histories directly.
+    for revision, history in (
+        (change.based_on, old_history),
+        (change.revisions.order_by("-number").first(), new_history),
+    ):
+        answers = revision.answers
+        answers["employer"]["history"] = history
+        Revision.objects.filter(pk=revision.pk).update(answers=answers)
+    return change
+
+
+def _work_rows(sections):
+    employer = next(part for part in sections if part.key == "employer")
+    return [row for row in employer.rows if row.label == "工作经历"]
+
+
+@pytest.mark.django_db  # the employer rows look up the department's name
+def test_repeated_rows_are_matched_by_position_not_against_the_last_old_entry():
+    old = {"employer": {"has_employer": False, "history": HISTORY}}
+    same = difference(section_rows(old), section_rows(old))
+    assert not any(row.changed for row in _work_rows(same))
+    changed_first = {
+        "employer": {"has_employer": False, "history": [{**HISTORY[0], "post": "会计"}, HISTORY[1]]}
+    }
+    rows = _work_rows(difference(section_rows(old), section_rows(changed_first)))
+    assert [row.changed for row in rows] == [True, False]
+    assert "出纳" in rows[0].before and "会计" in rows[0].after
+    # An entry added at the end is new (nothing before it); one removed shows blank after.
+    added = {"employer": {"has_employer": False, "history": [*HISTORY, HISTORY[0]]}}
+    rows = _work_rows(difference(section_rows(old), section_rows(added)))
+    assert [(row.changed, row.before) for row in rows][2] == (True, None)
+    rows = _work_rows(difference(section_rows(added), section_rows(old)))
+    assert [row.changed for row in rows] == [False, False, True] and rows[2].after is None
+
+
+@pytest.mark.django_db
+def test_review_page_and_api_show_an_unchanged_work_history_as_unchanged(submitted, reviewer_for):
+    change = _pending_change(submitted, reviewer_for, old_history=HISTORY, new_history=HISTORY)
+    city = reviewer_for("630100")
+    page = city.get(reverse("review:detail", args=[change.uuid])).content.decode()
+    assert "虚构甲公司" in page
+    work = re.findall(r'<div class="([^"]*)"><dt>工作经历</dt>', page)
+    assert work == ["", ""]
+    body = Api(city.staff).get(f"/api/v1/staff/submissions/{change.uuid}").json()
+    employer = next(part for part in body["sections"] if part["key"] == "employer")
+    assert [row["changed"] for row in employer["rows"] if row["label"] == "工作经历"] == [False, False]
+
+
+@pytest.mark.django_db
+def test_a_changed_first_entry_shows_its_own_old_value(submitted, reviewer_for):
+    new = [{**HISTORY[0], "unit": "虚构丙公司"}, HISTORY[1]]
+    change = _pending_change(submitted, reviewer_for, old_history=HISTORY, new_history=new)
+    city = reviewer_for("630100")
+    page = city.get(reverse("review:detail", args=[change.uuid])).content.decode()
+    changed = re.findall(
+        r'<div class="is-changed"><dt>工作经历</dt><dd>([^<]*)<span class="old-value">原：([^<]*)<', page
+    )
+    assert len(changed) == 1
+    assert "虚构丙公司" in changed[0][0] and "虚构甲公司" in changed[0][1]
+    body = Api(city.staff).get(f"/api/v1/staff/submissions/{change.uuid}").json()
+    employer = next(part for part in body["sections"] if part["key"] == "employer")
+    rows = [row for row in employer["rows"] if row["label"] == "工作经历"]
+    assert [row["changed"] for row in rows] == [True, False]
+    assert "虚构甲公司" in rows[0]["previous"]
+
+
+@pytest.mark.django_db
+def test_page_and_api_list_the_attachments_in_the_same_order_with_the_same_labels(submitted, reviewer_for):
+    submission, _ = submitted()
+    province = reviewer_for("630000")
+    page = province.get(reverse("review:detail", args=[submission.uuid])).content.decode()
+    page_labels = re.findall(r"<figcaption>([^<]+)</figcaption>", page)
+    body = Api(province.staff).get(f"/api/v1/staff/submissions/{submission.uuid}").json()
+    assert [item["label"] for item in body["attachments"]] == page_labels
+    assert page_labels[0] == "一寸照片"
+    assert len(page_labels) >= 2
+
+
+@pytest.mark.django_db
+def test_history_leaves_out_image_reads_on_page_and_api(submitted, reviewer_for):
+    submission, _ = submitted()
+    province = reviewer_for("630000")
+    api = Api(province.staff)
+    body = api.get(f"/api/v1/staff/submissions/{submission.uuid}").json()
+    attachment = body["attachments"][0]["uuid"]
+    assert (
+        api.get(f"/api/v1/staff/submissions/{submission.uuid}/attachments/{attachment}/file").status_code
+        == 200
+    )
+    body = api.get(f"/api/v1/staff/submissions/{submission.uuid}").json()
+    assert "staff.viewed_attachment" not in [item["action"] for item in body["history"]]
+
+
+OUTCOME_RADIO = re.compile(r'<input type="radio" name="outcome" value="[a-z]+"( checked)?>')
+
+
+@pytest.mark.django_db
+def test_no_decision_is_preselected_on_the_review_page_nor_on_the_next_record(submitted, reviewer_for):
+    first, _ = submitted()
+    second, _ = submitted()
+    province = reviewer_for("630000")
+    page = province.get(reverse("review:detail", args=[first.uuid])).content.decode()
+    radios = OUTCOME_RADIO.findall(page)
+    assert len(radios) == 3 and not any(radios)
+    response = province.post(
+        reverse("review:decide", args=[first.uuid]), {"outcome": "approve", "version": first.version}
+    )
+    assert response["Location"] == reverse("review:detail", args=[second.uuid])
+    radios = OUTCOME_RADIO.findall(province.get(response["Location"]).content.decode())
+    assert len(radios) == 3 and not any(radios)
+    # Sent without a choice: nothing decided, a message, still nothing chosen for the reviewer.
+    response = province.post(reverse("review:decide", args=[second.uuid]), {"version": second.version})
+    second.refresh_from_db()
+    assert second.status == Status.PENDING
+    page = province.get(response["Location"]).content.decode()
+    assert "请选择审核结论" in page and not any(OUTCOME_RADIO.findall(page))
+
+
+@pytest.mark.django_db
+def test_no_decision_is_preselected_on_an_appeal(reviewer_for):
+    import random
+
+    from kuaiji.accounts.constants import AppealReason, AppealStatus
+    from kuaiji.core.fakes import fake_resident_id
+
+    from .test_appeals import file_appeal
+
+    number = fake_resident_id(rng=random.Random(11), region_code="630102")
+    appeal = file_appeal(reason=AppealReason.PHONE_LOST, document_number=number)
+    county = reviewer_for("630102")
+    page = county.get(reverse("review:appeal_detail", args=[appeal.uuid])).content.decode()
+    radios = OUTCOME_RADIO.findall(page)
+    assert len(radios) == 2 and not any(radios)
+    response = county.post(reverse("review:appeal_decide", args=[appeal.uuid]), {"reason": "照片不清晰"})
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.PENDING
+    page = county.get(response["Location"]).content.decode()
+    assert "请选择处理结论" in page and "照片不清晰" in page
