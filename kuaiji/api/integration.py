@@ -15,7 +15,7 @@ from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import QualificationLevel
 from kuaiji.collection.models import Submission
 from kuaiji.core.constants import DocumentType
-from kuaiji.core.validators import clean_document_number, mask_document_number
+from kuaiji.core.validators import clean_document_number, mask_document_number, normalise_document_number
 
 from .auth import IntegrationKeyAuth
 from .errors import ApiError, ErrorOut
@@ -93,7 +93,7 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         # Once a minute is enough to show "last used"; every call would contend for the key's row.
         IntegrationKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    raw_masked = mask_document_number("".join(query.document_number.split()).upper())
+    raw_masked = mask_document_number(normalise_document_number(query.document_number))
     if not key_has_scope(key, COLLECTION_STATUS):
         _audit(request, key=key, document_type=document_type, masked=raw_masked, outcome="forbidden")
         raise ApiError(403, "forbidden_scope", "该密钥没有查询信息采集状态的权限")

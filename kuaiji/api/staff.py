@@ -27,7 +27,7 @@ from kuaiji.collection import summary
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.http import client_ip
-from kuaiji.core.validators import mask_document_number, mask_mobile
+from kuaiji.core.validators import mask_document_number, mask_mobile, normalise_document_number
 from kuaiji.review import selectors as review_selectors
 from kuaiji.review import services as review_services
 from kuaiji.review.scope import (
@@ -575,7 +575,7 @@ def search_archive(request, filters: Query[StaffArchiveFilters]):
     }
     if "document_number" in audit_filters:
         audit_filters["document_number"] = mask_document_number(
-            audit_filters["document_number"].strip().upper()
+            normalise_document_number(audit_filters["document_number"])
         )
     record_event(
         action="archive.searched",

@@ -1,7 +1,7 @@
 from django import forms
 
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
-from kuaiji.core.validators import mask_document_number
+from kuaiji.core.validators import mask_document_number, normalise_document_number
 from kuaiji.review.scope import departments_in_scope
 
 
@@ -51,5 +51,7 @@ class ArchiveSearchForm(forms.Form):
         """The filters used, for the audit log: a typed document number is stored masked."""
         filters = {key: value for key, value in self.search_filters().items() if value not in ("", None)}
         if "document_number" in filters:
-            filters["document_number"] = mask_document_number(filters["document_number"].strip().upper())
+            filters["document_number"] = mask_document_number(
+                normalise_document_number(filters["document_number"])
+            )
         return filters

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kuaiji.collection import summary
+from kuaiji.core.validators import normalise_document_number
 from kuaiji.review.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
@@ -37,7 +38,7 @@ def search_archive(
     records = records_visible_to(staff).select_related("department", "current_version")
     if name := name.strip():
         records = records.filter(full_name__contains=name)
-    if document_number := document_number.strip().upper():
+    if document_number := normalise_document_number(document_number):
         records = records.filter(document_number=document_number)
     if employer := employer.strip():
         records = records.filter(employer_name__contains=employer)

@@ -175,3 +175,55 @@ def test_no_decision_is_preselected_on_an_appeal(reviewer_for):
     assert appeal.status == AppealStatus.PENDING
     page = county.get(response["Location"]).content.decode()
     assert "请选择处理结论" in page and "照片不清晰" in page
+
+
+@pytest.mark.django_db
+def test_queue_is_one_card_per_submission_on_a_phone(submitted, reviewer_for):
+    """Defect 17: on a phone (≤ 40rem) each row is a card (``queue-card``), each cell labelled by its
+    column (``data-label``) so nothing depends on the header row; the stylesheet has the rule."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    submitted()
+    submitted()
+    page = reviewer_for("630000").get(reverse("review:queue")).content.decode()
+    assert page.count('class="queue-card') == 2
+    cards = re.findall(r'<tr class="queue-card[^"]*">(.*?)</tr>', page, re.S)
+    for card in cards:
+        labels = re.findall(r'<td data-label="([^"]+)"', card)
+        assert labels == ["截止日期", "类型", "姓名", "证件号码", "审核部门", "提交时间", "已等待", "状态"]
+    css = (Path(settings.BASE_DIR) / "kuaiji/static/css/kuaiji.css").read_text()
+    phone = css[css.index("/* Review queue as cards") :]
+    assert "@media (max-width: 40rem)" in phone and "td::before" in phone and "attr(data-label)" in phone
+
+
+@pytest.mark.django_db
+def test_reviewer_finds_a_submission_by_its_reference(submitted, reviewer_for):
+    """Defect 19: the 登记编号 the applicant is given (any case, full-width typed) finds the submission, on
+    the page and in the API; another region's reviewer finds nothing."""
+    submission, _ = submitted()
+    other, _ = submitted()
+    province = reviewer_for("630000")
+    for typed in (submission.reference, submission.reference.lower(), f" {submission.reference} "):
+        page = province.get(reverse("review:queue"), {"q": typed}).content.decode()
+        assert reverse("review:detail", args=[submission.uuid]) in page
+        assert reverse("review:detail", args=[other.uuid]) not in page
+    full_width = submission.reference.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEF"})
+    page = province.get(reverse("review:queue"), {"q": full_width}).content.decode()
+    assert reverse("review:detail", args=[submission.uuid]) in page
+    body = Api(province.staff).get("/api/v1/staff/submissions", {"q": submission.reference}).json()
+    assert [item["uuid"] for item in body["items"]] == [str(submission.uuid)]
+    assert body["items"][0]["reference"] == submission.reference
+    elsewhere = reviewer_for("632800")
+    page = elsewhere.get(reverse("review:queue"), {"q": submission.reference}).content.decode()
+    assert reverse("review:detail", args=[submission.uuid]) not in page
+
+
+@pytest.mark.django_db
+def test_queue_search_with_control_characters_or_a_huge_department_is_no_error(submitted, reviewer_for):
+    submitted()
+    province = reviewer_for("630000")
+    response = province.get(reverse("review:queue"), {"q": "张\x00三"})
+    assert response.status_code == 200 and "无法识别的字符" in response.content.decode()
+    assert province.get(reverse("review:queue"), {"department": "9" * 40}).status_code == 200
