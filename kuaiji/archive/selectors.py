@@ -2,6 +2,7 @@
 ``records_visible_to`` (and so through the scope layer, ``kuaiji.review.scope``)."""
 
 import uuid
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -97,3 +98,13 @@ def compare_versions(old: ArchiveVersion, new: ArchiveVersion) -> list[summary.S
     """Each section's rows as ``(label, old value, new value, changed)``, repeated rows (工作经历,
     非全日制学历) matched entry by entry; a row in one version only is None on the other side."""
     return summary.answers_difference(old.answers, new.answers)
+
+
+def version_attachment(record: ArchiveRecord, number: int, attachment_uuid: Any) -> Any:
+    """An attachment of the revision a version of ``record`` was approved from (the record already
+    reached through ``get_record_for_staff``); the same 404 for any other file."""
+    version = get_version(record, number)
+    attachment = version.revision.attachments.filter(uuid=attachment_uuid).first()
+    if attachment is None:
+        raise Http404
+    return attachment

@@ -11,4 +11,9 @@ urlpatterns = [
     path("<uuid:record_uuid>/compare/", views.compare, name="compare"),
     path("<uuid:record_uuid>/versions/<int:number>/", views.version_detail, name="version"),
     path("<uuid:record_uuid>/versions/<int:number>/form.pdf", views.version_pdf, name="version_pdf"),
+    path(
+        "<uuid:record_uuid>/versions/<int:number>/attachments/<uuid:attachment_uuid>/",
+        views.version_attachment,
+        name="version_attachment",
+    ),
 ]

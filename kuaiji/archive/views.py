@@ -20,6 +20,7 @@ from kuaiji.collection.basic_info_form import render_basic_info_form
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
 from kuaiji.collection.pdf import sheet_for
 from kuaiji.collection.sections import SECTION_FORMS
+from kuaiji.collection.selectors import attachment_file_response, ordered_attachments
 from kuaiji.collection.services import PORTRAIT_SLOT
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.validators import mask_document_number, mask_mobile
@@ -99,6 +100,8 @@ def _record_context(record, version) -> dict:
         "version": version,
         "document_type": DOCUMENT_TYPE_LABELS.get(record.document_type, record.document_type),
         "sections": selectors.section_rows(version.answers) if version else [],
+        # The photo and the attachments the reviewer approved, in the order the review page shows them.
+        "images": ordered_attachments(version.revision) if version else [],
         "versions": versions,
     }
 
@@ -133,6 +136,22 @@ def version_detail(request, record_uuid, number):
     context = _record_context(record, version)
     context["is_current"] = version.pk == record.current_version_id
     return render(request, "archive/record.html", context)
+
+
+@staff_required
+def version_attachment(request, record_uuid, number, attachment_uuid):
+    """An approved version's photo or attachment: the record in scope, the file one of that version's."""
+    staff = request.user
+    record = selectors.get_record_for_staff(staff, record_uuid)
+    attachment = selectors.version_attachment(record, number, attachment_uuid)
+    record_event(
+        action="staff.viewed_archive_attachment",
+        actor=staff,
+        target=record,
+        request=request,
+        details={"version": number, "attachment": str(attachment.uuid), "slot": attachment.slot},
+    )
+    return attachment_file_response(attachment)
 
 
 def _version_number(value: str | None) -> int | None:

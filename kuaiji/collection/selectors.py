@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .constants import EVENT_LABELS, Status
 from .models import Revision
@@ -48,3 +49,37 @@ def submission_history(submission) -> list[HistoryEntry]:
         HistoryEntry(at=event.occurred_at, action=event.action, label=EVENT_LABELS[event.action])
         for event in events.only("occurred_at", "action")
     ]
+
+
+@dataclass(frozen=True)
+class LabelledAttachment:
+    label: str
+    attachment: Any
+
+
+def ordered_attachments(revision: Revision) -> list[LabelledAttachment]:
+    """A revision's attachments in display order (the 1-inch photo, then the order of
+    ``required_attachments``, a slot no longer asked for last), each with its label. The review page,
+    the staff API and the archive record all list attachments through this."""
+    from .attachments import attachment_labels, display_order
+
+    labels = attachment_labels(revision.answers)
+    order = display_order(revision.answers)
+    attachments = sorted(
+        revision.attachments.all(),
+        key=lambda item: (order.get(item.slot, len(order)), item.created_at, item.pk),
+    )
+    return [
+        LabelledAttachment(label=labels.get(item.slot, item.slot), attachment=item) for item in attachments
+    ]
+
+
+def attachment_file_response(attachment: Any) -> Any:
+    """An attachment's file for staff who passed a gate: an image inline, anything else as a download."""
+    from kuaiji.core.storage import private_file_response
+
+    name = f"{attachment.slot}{attachment.file.name[-4:]}"
+    try:
+        return private_file_response(attachment.file, download_name=name, inline=True)
+    except ValueError:  # not an image: sent as a download instead of shown
+        return private_file_response(attachment.file, download_name=name)

@@ -21,11 +21,10 @@ from kuaiji.accounts.permissions import REVIEWER, has_role
 from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 from kuaiji.calendar.selectors import working_days_between
-from kuaiji.collection.attachments import attachment_labels, display_order
 from kuaiji.collection.constants import EVENT_LABELS, Status
 from kuaiji.collection.models import Attachment, Revision, Submission
+from kuaiji.collection.selectors import LabelledAttachment, attachment_file_response, ordered_attachments
 from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
-from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, normalise_document_number
 
 from .scope import (
@@ -157,12 +156,6 @@ def next_to_decide(*, staff: Any) -> Submission | None:
 
 
 @dataclass(frozen=True)
-class LabelledAttachment:
-    label: str
-    attachment: Attachment
-
-
-@dataclass(frozen=True)
 class HistoryItem:
     event: AuditEvent
     label: str
@@ -185,19 +178,6 @@ class ReviewDetail:
     @property
     def is_change(self) -> bool:
         return self.differences is not None
-
-
-def ordered_attachments(revision: Revision) -> list[LabelledAttachment]:
-    """A revision's attachments in display order (the photo, then the list order), labelled."""
-    labels = attachment_labels(revision.answers)
-    order = display_order(revision.answers)
-    attachments = sorted(
-        revision.attachments.all(),
-        key=lambda item: (order.get(item.slot, len(order)), item.created_at, item.pk),
-    )
-    return [
-        LabelledAttachment(label=labels.get(item.slot, item.slot), attachment=item) for item in attachments
-    ]
 
 
 def submission_history(submission: Submission) -> list[HistoryItem]:
@@ -289,12 +269,4 @@ def review_attachment(
         request=request,
         details={**(details or {}), "attachment": str(attachment.uuid), "slot": attachment.slot},
     )
-    return attachment_response(attachment)
-
-
-def attachment_response(attachment: Attachment) -> FileResponse:
-    name = f"{attachment.slot}{attachment.file.name[-4:]}"
-    try:
-        return private_file_response(attachment.file, download_name=name, inline=True)
-    except ValueError:  # not an image: sent as a download instead of shown
-        return private_file_response(attachment.file, download_name=name)
+    return attachment_file_response(attachment)

@@ -20,6 +20,7 @@ from kuaiji.api.tests.test_staff_api import Api
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Revision, Submission
 from kuaiji.collection.summary import difference, section_rows
+from kuaiji.collection.tests import helpers
 
 from .test_changes_and_transfers import approved, submit
 
@@ -227,3 +228,63 @@ def test_queue_search_with_control_characters_or_a_huge_department_is_no_error(s
     response = province.get(reverse("review:queue"), {"q": "张\x00三"})
     assert response.status_code == 200 and "无法识别的字符" in response.content.decode()
     assert province.get(reverse("review:queue"), {"department": "9" * 40}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_resubmission_shows_the_return_reason_and_what_changed_since(submitted, reviewer_for, departments):
+    """Defect 19: after a return, the reviewer sees why it was returned and which rows the applicant
+    changed since the returned revision (page and API)."""
+    from kuaiji.collection.tests.test_wizard import post_section
+
+    from .test_review import decide
+
+    submission, applicant = submitted()
+    province = reviewer_for("630000")
+    decide(province, submission, "return", reason="单位名称与营业执照不符", flagged=["employer"])
+    response = post_section(
+        applicant,
+        "employer",
+        {**helpers.employer(departments["630102"].pk), "employer_name": "西宁虚构物流有限公司"},
+    )
+    assert response.status_code == 302
+    assert submit(applicant).status_code == 302
+    page = province.get(reverse("review:detail", args=[submission.uuid])).content.decode()
+    assert "单位名称与营业执照不符" in page
+    since = page[page.index('id="since-return"') :]
+    since = since[: since.index("</section>")]
+    assert "西宁虚构物流有限公司" in since and "西宁虚构商贸有限公司" in since
+    assert "毕业院校" not in since  # unchanged rows are not repeated there
+    body = Api(province.staff).get(f"/api/v1/staff/submissions/{submission.uuid}").json()
+    assert body["return_reason"] == "单位名称与营业执照不符"
+    rows = [row for part in body["changed_since_return"] for row in part["rows"] if row["changed"]]
+    assert [(row["label"], row["previous"], row["value"]) for row in rows] == [
+        ("单位名称", "西宁虚构商贸有限公司", "西宁虚构物流有限公司")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_archive_record_shows_the_photo_and_approved_attachments_audited(submitted, reviewer_for):
+    """Defect 19: the archive record page shows the 1-inch photo and the approved version's attachments,
+    served through the archive's gate (scope, the version's own files) and audited."""
+    from kuaiji.archive.models import ArchiveRecord
+    from kuaiji.audit.models import AuditEvent
+
+    from .test_review import decide
+
+    submission, _ = submitted()
+    decide(reviewer_for("630000"), submission, "approve")
+    record = ArchiveRecord.objects.get(person=submission.applicant)
+    county = reviewer_for("630102")
+    page = county.get(reverse("archive:detail", args=[record.uuid])).content.decode()
+    captions = re.findall(r"<figcaption>([^<]+)</figcaption>", page)
+    assert captions[0] == "一寸照片" and len(captions) == submission.revisions.get().attachments.count()
+    links = re.findall(r'src="(/archive/[^"]+/attachments/[^"]+)"', page)
+    assert len(links) == len(captions)
+    response = county.get(links[0])
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    event = AuditEvent.objects.get(action="staff.viewed_archive_attachment")
+    assert event.target_id == str(record.uuid) and event.details["slot"] == "portrait"
+    assert reviewer_for("632801").get(links[0]).status_code == 404  # another region
+    other, _ = submitted()
+    foreign = other.revisions.get().attachments.first()
+    assert county.get(links[0].rsplit("/", 2)[0] + f"/{foreign.uuid}/").status_code == 404
