@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .constants import AbacusLevel, AccountingPost, QualificationLevel
+from . import rules
 
 
 def _section(answers: dict, name: str) -> dict:
@@ -21,16 +21,13 @@ CONDITIONS: dict[str, Callable[[dict], bool]] = {
     "always": lambda answers: True,
     "certificate_kept": lambda answers: not _section(answers, "education").get("certificate_lost"),
     "certificate_lost": lambda answers: bool(_section(answers, "education").get("certificate_lost")),
-    "has_qualification": lambda answers: (
-        _section(answers, "qualification").get("qualification_level")
-        not in (None, "", QualificationLevel.NONE)
+    # The same conditions that reveal and require the fields (``rules.CONDITIONS``).
+    "has_qualification": lambda answers: rules.HAS_QUALIFICATION.applies(_section(answers, "qualification")),
+    "has_accounting_post": lambda answers: rules.HAS_ACCOUNTING_POST.applies(
+        _section(answers, "qualification")
     ),
-    "has_accounting_post": lambda answers: (
-        _section(answers, "qualification").get("accounting_post") not in (None, "", AccountingPost.NONE)
-    ),
-    "has_abacus_level": lambda answers: (
-        _section(answers, "qualification").get("abacus_level") not in (None, "", AbacusLevel.NONE)
-    ),
+    "has_abacus_level": lambda answers: rules.HAS_ABACUS_LEVEL.applies(_section(answers, "qualification")),
+    "has_employer": lambda answers: rules.HAS_EMPLOYER.applies(_section(answers, "employer")),
 }
 
 

@@ -243,7 +243,7 @@ class EmployerForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in rules.EMPLOYER_FIELDS:  # required when there is a work unit
+        for name in rules.HAS_EMPLOYER.targets:  # required when there is a work unit
             self.fields[name].required_on_submit = True
 
     def clean_credit_code(self):
@@ -256,7 +256,7 @@ class EmployerForm(SectionForm):
             if field not in self.errors:
                 self.add_error(field, message)
         if cleaned.get("has_employer") is False:
-            for field in rules.EMPLOYER_FIELDS:
+            for field in rules.HAS_EMPLOYER.targets:
                 cleaned[field] = ""
                 self.errors.pop(field, None)  # what was typed there is dropped, not checked
         return cleaned
@@ -271,7 +271,7 @@ class EmployerForm(SectionForm):
     def rows(cls, answers):
         department = Department.objects.filter(pk=answers.get("management_department")).first()
         rows = [("是否有工作单位", "是" if answers.get("has_employer") else "否")]
-        if answers.get("has_employer"):
+        if rules.HAS_EMPLOYER.applies(answers):
             path = " ".join(d.name for d in division_path(answers.get("employer_division", "")))
             rows += [
                 ("单位名称", answers.get("employer_name", "")),
@@ -383,7 +383,9 @@ class QualificationForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Required when the level (post, abacus level) above them is not 无.
-        for name in (*rules.QUALIFICATION_DETAIL_FIELDS, "appointed_on", "abacus_certificate_number"):
+        for name in (
+            target for condition in rules.conditions_of(self.section) for target in condition.targets
+        ):
             self.fields[name].required_on_submit = True
 
     def clean(self):
@@ -398,7 +400,7 @@ class QualificationForm(SectionForm):
     @classmethod
     def rows(cls, answers):
         rows = [("专业技术资格", _label(QualificationLevel.choices, answers.get("qualification_level")))]
-        if answers.get("qualification_level") not in (None, "", QualificationLevel.NONE):
+        if rules.HAS_QUALIFICATION.applies(answers):
             rows += [
                 ("资格类别", _label(QualificationType.choices, answers.get("qualification_type"))),
                 ("取得方式", _label(QualificationMethod.choices, answers.get("qualification_method"))),
@@ -406,10 +408,10 @@ class QualificationForm(SectionForm):
                 ("资格证书编号", answers.get("qualification_certificate_number", "")),
             ]
         rows.append(("会计专业技术职务", _label(AccountingPost.choices, answers.get("accounting_post"))))
-        if answers.get("accounting_post") not in (None, "", AccountingPost.NONE):
+        if rules.HAS_ACCOUNTING_POST.applies(answers):
             rows.append(("聘任时间", answers.get("appointed_on", "")))
         rows.append(("珠算等级", _label(AbacusLevel.choices, answers.get("abacus_level"))))
-        if answers.get("abacus_level") not in (None, "", AbacusLevel.NONE):
+        if rules.HAS_ABACUS_LEVEL.applies(answers):
             rows.append(("珠算等级证书编号", answers.get("abacus_certificate_number", "")))
         return rows
 

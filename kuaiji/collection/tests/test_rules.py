@@ -316,3 +316,53 @@ def test_a_work_history_entry_is_whole_and_ends_after_it_starts():
         "started": "请填写开始年月，或清空这一条",
         "ended": "请填写结束年月，或清空这一条",
     }
+
+
+# --- one table (rules.CONDITIONS) for validation, attachments, summary rows and reveal attributes ----
+
+
+@pytest.mark.parametrize("condition", rules.CONDITIONS, ids=lambda condition: condition.controller)
+def test_each_condition_hides_the_same_fields_in_the_summary_rows_and_the_page(condition):
+    from kuaiji.collection.templatetags.collection_rules import reveal_rules
+
+    form = {"qualification": QualificationForm, "employer": EmployerForm}[condition.section]
+    attributes = str(reveal_rules(condition.section))
+    assert (
+        f'data-controller="{condition.controller}" data-hide-when="{condition.hide_when_attribute}" '
+        f'data-targets="{" ".join(condition.targets)}"'
+    ) in attributes
+    labels = {rules.LABELS[target] for target in condition.targets} - {"单位名称"}  # also a history label
+    hidden = {condition.controller: condition.hidden_when[0], "has_employer": False}
+    shown_value = {"has_employer": True}.get(condition.controller, "junior")
+    if condition.controller in ("accounting_post",):
+        shown_value = AccountingPost.values[-1]
+    if condition.controller == "abacus_level":
+        shown_value = next(value for value in AbacusLevel.values if value != AbacusLevel.NONE)
+    with_shown = {**hidden, condition.controller: shown_value}
+    row_labels = {label for label, _ in _rows(form, hidden)}
+    assert not labels & row_labels
+    assert labels <= {label for label, _ in _rows(form, with_shown)}
+
+
+def _rows(form, answers):
+    from unittest import mock
+
+    with mock.patch("kuaiji.collection.sections.Department.objects") as objects:
+        objects.filter.return_value.first.return_value = None
+        with mock.patch("kuaiji.collection.sections.division_path", return_value=[]):
+            return form.rows(answers)
+
+
+def test_the_attachment_conditions_come_from_the_table():
+    from kuaiji.collection.attachments import CONDITIONS
+
+    for name, condition in (
+        ("has_qualification", rules.HAS_QUALIFICATION),
+        ("has_accounting_post", rules.HAS_ACCOUNTING_POST),
+        ("has_abacus_level", rules.HAS_ABACUS_LEVEL),
+    ):
+        for value in (*condition.hidden_when, "junior", "accountant", "level_1"):
+            answers = {"qualification": {condition.controller: value}}
+            assert CONDITIONS[name](answers) == condition.applies(answers["qualification"])
+    assert not CONDITIONS["has_employer"]({"employer": {"has_employer": False}})
+    assert CONDITIONS["has_employer"]({"employer": {"has_employer": True}})
