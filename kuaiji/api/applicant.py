@@ -40,7 +40,7 @@ from kuaiji.collection.constants import EDITABLE_STATUSES, Status, SubmissionKin
 from kuaiji.collection.models import Attachment, Submission
 from kuaiji.collection.pdf import basic_info_pdf
 from kuaiji.collection.sections import SECTION_FORMS
-from kuaiji.collection.selectors import submission_history
+from kuaiji.collection.selectors import applicant_status, submission_history
 from kuaiji.core.http import client_ip
 from kuaiji.core.portraits import normalise_portrait
 from kuaiji.core.storage import private_file_response
@@ -446,7 +446,17 @@ def revoke_token(request):
 def my_submission(request):
     """The latest submission (first collection, change or transfer): status, department, due date, the
     decision's reason and the state of each step. 404 before the first one is started."""
-    return _submission_out(_latest_submission(request))
+    status = applicant_status(request.auth)  # the same read as the overview page
+    if status is None:
+        raise ApiError(404, "not_found", "您还没有信息登记")
+    return {
+        **_submission_out(status.submission),
+        "editable": status.editable,
+        "can_change": status.can_change,
+        "history": [
+            {"at": entry.at, "action": entry.action, "label": entry.label} for entry in status.history
+        ],
+    }
 
 
 @router.post(

@@ -87,6 +87,12 @@ class PasswordResetIn(Schema):
 # --- the applicant's submission --------------------------------------------------------------------------
 
 
+class HistoryEntryOut(Schema):
+    at: datetime
+    action: str
+    label: str
+
+
 class SubmissionOut(Schema):
     uuid: UUID
     reference: str = Field(description="A short reference people can read out on the phone.")
@@ -102,6 +108,9 @@ class SubmissionOut(Schema):
     sections: dict[str, str] = Field(
         description="State of each step: not_started, in_progress, completed or needs_changes."
     )
+    editable: bool = Field(False, description="草稿或已退回：可以修改（GET /me/submission 时给出）")
+    can_change: bool = Field(False, description="已有审核通过的版本，可以申请变更或调转")
+    history: list[HistoryEntryOut] = Field(default_factory=list, description="办理记录，最早的在前")
 
 
 class ChangeIn(Schema):

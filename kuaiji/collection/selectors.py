@@ -83,3 +83,33 @@ def attachment_file_response(attachment: Any) -> Any:
         return private_file_response(attachment.file, download_name=name, inline=True)
     except ValueError:  # not an image: sent as a download instead of shown
         return private_file_response(attachment.file, download_name=name)
+
+
+@dataclass(frozen=True)
+class ApplicantStatus:
+    """Where an applicant's latest submission stands, as the overview page and ``GET /me/submission``
+    both show it."""
+
+    submission: Any
+    history: list[HistoryEntry]
+    editable: bool  # draft or returned: the wizard accepts changes
+    can_change: bool  # decided, with an approved version to start a change or transfer from
+    flagged_sections: set[str]
+
+
+def applicant_status(user: Any) -> ApplicantStatus | None:
+    """The applicant's latest submission and what they may do next; None before the first one."""
+    from . import services
+    from .constants import EDITABLE_STATUSES
+
+    submission = services.latest_submission(user)
+    if submission is None:
+        return None
+    return ApplicantStatus(
+        submission=submission,
+        history=submission_history(submission),
+        editable=submission.status in EDITABLE_STATUSES,
+        can_change=submission.status in (Status.APPROVED, Status.REFUSED)
+        and services.latest_approved_revision(user) is not None,
+        flagged_sections=services.flagged_sections(submission),
+    )

@@ -25,7 +25,7 @@ from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .models import Attachment, Submission
 from .pdf import basic_info_pdf
 from .sections import SECTION_FORMS
-from .selectors import submission_history
+from .selectors import applicant_status
 
 STEPS = [(key, title) for key, title in services.SECTION_TITLES.items()] + [("check", "核对并提交")]
 
@@ -91,21 +91,17 @@ def _flagged(submission) -> set[str]:
 def overview(request):
     """The applicant's home: status, department, due date, history and reasons; or a start button."""
     user = request.user
-    submission = services.latest_submission(user)
+    status = applicant_status(user)  # the same read as GET /api/v1/me/submission
     context = {
-        "submission": submission,
+        "submission": status.submission if status else None,
         "masked_document_number": mask_document_number(user.document_number or ""),
         "masked_mobile": mask_mobile(user.mobile) if user.mobile else "",
     }
     context["notifications"] = list(user.notifications.all()[:5])
-    if submission is not None:
-        # Only the steps of the submission itself: what staff looked at is not the applicant's business.
-        context["history"] = [(entry.at, entry.label) for entry in submission_history(submission)]
-        context["editable"] = submission.status in EDITABLE_STATUSES
-        context["can_change"] = submission.status in (
-            Status.APPROVED,
-            Status.REFUSED,
-        ) and services.latest_approved_revision(user)
+    if status is not None:
+        context["history"] = [(entry.at, entry.label) for entry in status.history]
+        context["editable"] = status.editable
+        context["can_change"] = status.can_change
     return render(request, "collection/overview.html", context)
 
 

@@ -12,6 +12,7 @@
 
 import re
 
+from django.test import Client
 from django.urls import reverse
 
 import pytest
@@ -288,3 +289,23 @@ def test_the_archive_record_shows_the_photo_and_approved_attachments_audited(sub
     other, _ = submitted()
     foreign = other.revisions.get().attachments.first()
     assert county.get(links[0].rsplit("/", 2)[0] + f"/{foreign.uuid}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_applicant_overview_and_the_api_show_the_same_status(submitted, reviewer_for):
+    """``collection.selectors.applicant_status`` feeds the overview page and ``GET /me/submission``:
+    after an approval both say it is decided, not editable, and a change may be started."""
+    from kuaiji.api.tests.test_applicant_api import bearer, sign_in
+
+    from .test_review import decide
+
+    submission, applicant = submitted()
+    decide(reviewer_for("630000"), submission, "approve")
+    page = applicant.get(reverse("collection:overview")).content.decode()
+    assert "已通过" in page
+    token = sign_in(Client(), applicant.applicant.document_number)
+    body = Client().get("/api/v1/me/submission", **bearer(token)).json()
+    assert body["status"] == "approved" and body["editable"] is False and body["can_change"] is True
+    labels = [item["label"] for item in body["history"]]
+    assert labels and all(label in page for label in labels)
+    assert reverse("collection:start_change") in page
