@@ -7,6 +7,7 @@ on the personal basic information form.
 
 import re
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -116,7 +117,7 @@ class SectionForm(KuaijiForm):
         }
 
     @classmethod
-    def rows(cls, answers: dict) -> list[tuple[str, str]]:
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         raise NotImplementedError
 
 
@@ -179,7 +180,7 @@ class PersonalForm(SectionForm):
         return cleaned
 
     @classmethod
-    def rows(cls, answers):
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         path = " ".join(d.name for d in division_path(answers.get("residence_division", "")))
         return [
             ("姓名", answers.get("full_name", "")),
@@ -268,7 +269,7 @@ class EmployerForm(SectionForm):
         return data
 
     @classmethod
-    def rows(cls, answers):
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         department = Department.objects.filter(pk=answers.get("management_department")).first()
         rows = [("是否有工作单位", "是" if answers.get("has_employer") else "否")]
         if rules.HAS_EMPLOYER.applies(answers):
@@ -344,7 +345,7 @@ class EducationForm(SectionForm):
         return cleaned
 
     @classmethod
-    def rows(cls, answers):
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         rows = [
             ("全日制学历", _label(EducationLevel.choices, answers.get("level"))),
             ("学位", _label(Degree.choices, answers.get("degree"))),
@@ -398,7 +399,7 @@ class QualificationForm(SectionForm):
         return cleaned
 
     @classmethod
-    def rows(cls, answers):
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         rows = [("专业技术资格", _label(QualificationLevel.choices, answers.get("qualification_level")))]
         if rules.HAS_QUALIFICATION.applies(answers):
             rows += [

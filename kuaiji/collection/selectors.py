@@ -4,13 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.http import FileResponse
+
 from .constants import EVENT_LABELS, Status
 from .models import Revision
 
 KNOWN_EMPLOYER_FIELDS = ("employer_name", "employer_nature", "employer_division", "employer_address")
 
 
-def known_employer(credit_code: str) -> dict | None:
+def known_employer(credit_code: str) -> dict[str, Any] | None:
     """What the latest approved record says about the unit with ``credit_code`` (name, nature, region,
     address), or None. Organisational facts only — nothing about the person who entered them."""
     if not credit_code:
@@ -36,7 +38,7 @@ class HistoryEntry:
     label: str
 
 
-def submission_history(submission) -> list[HistoryEntry]:
+def submission_history(submission: Any) -> list[HistoryEntry]:
     """What happened to a submission, oldest first, as its applicant sees it (the pages and the API).
 
     Only the steps of the submission itself: what staff looked at is not the applicant's business."""
@@ -74,7 +76,7 @@ def ordered_attachments(revision: Revision) -> list[LabelledAttachment]:
     ]
 
 
-def attachment_file_response(attachment: Any) -> Any:
+def attachment_file_response(attachment: Any) -> FileResponse:
     """An attachment's file for staff who passed a gate: an image inline, anything else as a download."""
     from kuaiji.core.storage import private_file_response
 

@@ -83,7 +83,7 @@ class QueueRow:
 
 @dataclass(frozen=True)
 class QueuePage:
-    page: Page
+    page: Page[Submission]
     rows: list[QueueRow]
 
 
@@ -121,7 +121,12 @@ def queue_submissions(*, staff: Any, filters: QueueFilters) -> QuerySet[Submissi
 
 
 def review_queue(
-    *, staff: Any, filters: QueueFilters, page: Any, request: HttpRequest, details: dict | None = None
+    *,
+    staff: Any,
+    filters: QueueFilters,
+    page: Any,
+    request: HttpRequest,
+    details: dict[str, Any] | None = None,
 ) -> QueuePage:
     """One page of the queue (an invalid or too-large page number gives the nearest page), document
     numbers masked, with waiting time and due badges. Audited as ``staff.viewed_queue``."""
@@ -216,7 +221,7 @@ def can_decide(*, staff: Any, submission: Submission) -> bool:
 
 
 def review_detail(
-    *, staff: Any, submission_uuid: Any, request: HttpRequest, details: dict | None = None
+    *, staff: Any, submission_uuid: Any, request: HttpRequest, details: dict[str, Any] | None = None
 ) -> ReviewDetail:
     """A submission in scope as the reviewer sees it: its latest revision's sections (and, for a change
     or transfer, the difference from the approved version), the attachments in display order, the
@@ -253,7 +258,7 @@ def review_attachment(
     submission_uuid: Any,
     attachment_uuid: Any,
     request: HttpRequest,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> FileResponse:
     """The gate for a submission's image: the submission in scope, the attachment one of its revisions'.
     The same 404 otherwise. Audited as ``staff.viewed_attachment``; an image is shown inline, anything

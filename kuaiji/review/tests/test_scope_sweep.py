@@ -185,7 +185,12 @@ def _kwargs_for(url_name, keywords, region) -> dict:
     missing = [keyword for keyword in keywords if keyword not in ID_OF]
     if missing:
         pytest.fail(f"{url_name}: the sweep has no id for {missing}; add it to ID_OF")
-    return {keyword: ID_OF[keyword](region) for keyword in keywords}
+    kwargs = {keyword: ID_OF[keyword](region) for keyword in keywords}
+    if url_name == "archive:version_attachment":
+        # An archive version serves only the files of the revision it was approved from.
+        version = region.record.versions.get(number=kwargs["number"])
+        kwargs["attachment_uuid"] = version.revision.attachments.first().uuid
+    return kwargs
 
 
 def _variants(url_name, keywords, mine: Region, theirs: Region):
