@@ -365,15 +365,23 @@ KUAIJI_SESSION_IDLE_STAFF = timedelta(minutes=15)
 KUAIJI_SESSION_ABSOLUTE = timedelta(hours=12)
 
 # --- SMS codes and captcha ------------------------------------------------------------------------------
-KUAIJI_SMS_BACKEND = os.environ.get("KUAIJI_SMS_BACKEND", "kuaiji.accounts.sms.OutboxBackend")
+_OUTBOX_SMS_BACKEND = "kuaiji.accounts.sms.OutboxBackend"
+KUAIJI_SMS_BACKEND = os.environ.get("KUAIJI_SMS_BACKEND", "") or (
+    "" if IS_PRODUCTION else _OUTBOX_SMS_BACKEND
+)
+# The outbox keeps every code readable on disk: in production that is an account takeover, so a real
+# provider is required, as SECRET_KEY is.
+if IS_PRODUCTION and KUAIJI_SMS_BACKEND in {"", _OUTBOX_SMS_BACKEND}:
+    raise ImproperlyConfigured("KUAIJI_SMS_BACKEND must name a real SMS provider in production")
 KUAIJI_SMS_OUTBOX = Path(os.environ.get("KUAIJI_SMS_OUTBOX", VAR_DIR / "sms-outbox.jsonl"))
 KUAIJI_SMS_CODE_TTL = timedelta(minutes=5)
 KUAIJI_SMS_CODE_MAX_TRIES = 5
 KUAIJI_SMS_PER_PHONE_INTERVAL = timedelta(seconds=60)
 KUAIJI_SMS_PER_PHONE_DAILY = 10
 KUAIJI_SMS_PER_ADDRESS_HOURLY = 20
-# The outbox page shows every message to staff; in the demo to anyone, so visitors can register.
-KUAIJI_SMS_OUTBOX_PUBLIC = IS_DEMO
+# The outbox page (/sms-outbox/) is routed only in the demo and test modes, for anyone there (visitors
+# of the demo register with it); it is never a staff page.
+KUAIJI_SMS_OUTBOX_PAGE = not IS_PRODUCTION
 
 CAPTCHA_IMAGE_SIZE = (120, 40)
 CAPTCHA_LENGTH = 4

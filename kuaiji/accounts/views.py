@@ -616,11 +616,10 @@ def appeal_status(request, appeal_uuid):
 
 
 def sms_outbox(request):
-    user = request.user
-    allowed = settings.KUAIJI_SMS_OUTBOX_PUBLIC or (
-        user.is_authenticated and user.account_type == AccountType.STAFF
-    )
-    if not allowed or settings.KUAIJI_SMS_BACKEND != "kuaiji.accounts.sms.OutboxBackend":
+    if (
+        not settings.KUAIJI_SMS_OUTBOX_PAGE
+        or settings.KUAIJI_SMS_BACKEND != "kuaiji.accounts.sms.OutboxBackend"
+    ):
         raise Http404
     return render(request, "accounts/sms_outbox.html", {"outbox": read_outbox(limit=50)})
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 import pytest
 
-from kuaiji.accounts.constants import SmsPurpose
+from kuaiji.accounts.constants import SmsPurpose, StaffRole
 from kuaiji.accounts.models import SmsCode
 from kuaiji.accounts.sms import read_outbox
 from kuaiji.accounts.verification import check_sms_code, consume_sms_code, request_sms_code
@@ -257,3 +257,29 @@ def test_page_sends_a_code_and_says_when_to_ask_again(client):
     assert re.search(r"获取验证码过于频繁，请 (60|59) 秒后再试", second.content.decode())
     assert len(read_outbox()) == 1
     assert SmsCode.objects.count() == 1
+
+
+# --- the outbox is no staff page ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [StaffRole.REVIEWER, StaffRole.AUDITOR])
+def test_no_staff_page_shows_or_links_sms_codes(client, departments, role):
+    """Staff (the read-only auditor too) must never read another person's reset code."""
+    from django.contrib.auth.models import Group
+
+    from kuaiji.accounts.tests.factories import StaffFactory, sign_in_staff
+
+    ask(purpose=SmsPurpose.RESET_PASSWORD)
+    code = last_code_for(MOBILE)
+    staff = StaffFactory(department=departments["630000"])
+    staff.groups.add(Group.objects.get_or_create(name=role)[0])
+    sign_in_staff(client, staff)
+
+    for path in ["/", "/review/", "/review/appeals/", "/archive/", "/audit/"]:
+        response = client.get(path)
+        page = response.content.decode()
+        assert response.status_code in {200, 403}, path
+        assert code not in page, path
+        assert "短信发件箱" not in page, path
+        assert "/sms-outbox/" not in page, path

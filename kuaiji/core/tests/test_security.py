@@ -186,8 +186,18 @@ def run_manage(tmp_path, *args, **env_vars):
     )
 
 
+# A provider's dotted path: settings only name it, so the production checks need no real provider here.
+REAL_SMS_BACKEND = "kuaiji_provider.sms.ProviderBackend"
+
+
 def test_deploy_check_passes_with_production_settings(tmp_path):
-    result = run_manage(tmp_path, "check", "--deploy", SECRET_KEY=secrets.token_urlsafe(50))
+    result = run_manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        KUAIJI_SMS_BACKEND=REAL_SMS_BACKEND,
+    )
 
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -200,9 +210,20 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
     ("env_vars", "reason"),
     [
         ({}, "SECRET_KEY must be set in production"),
-        ({"SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "1"}, "DEBUG must stay off in production"),
+        (
+            {"SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "1", "KUAIJI_SMS_BACKEND": REAL_SMS_BACKEND},
+            "DEBUG must stay off in production",
+        ),
+        ({"SECRET_KEY": secrets.token_urlsafe(50)}, "KUAIJI_SMS_BACKEND must name a real SMS provider"),
+        (
+            {
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "KUAIJI_SMS_BACKEND": "kuaiji.accounts.sms.OutboxBackend",
+            },
+            "KUAIJI_SMS_BACKEND must name a real SMS provider",
+        ),
     ],
-    ids=["no-secret-key", "debug-on"],
+    ids=["no-secret-key", "debug-on", "no-sms-backend", "outbox-sms-backend"],
 )
 def test_production_settings_refuse_to_start_unsafely(tmp_path, env_vars, reason):
     result = run_manage(tmp_path, "check", **env_vars)
@@ -210,6 +231,26 @@ def test_production_settings_refuse_to_start_unsafely(tmp_path, env_vars, reason
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert reason in result.stderr
+
+
+def test_production_routes_no_sms_outbox(tmp_path):
+    """The outbox page is not even routed in production: codes sent there would be an account takeover."""
+    script = (
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/sms-outbox/')\n    print('ROUTED')\n"
+        "except Resolver404:\n    print('NOT ROUTED')\n"
+    )
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "-c",
+        script,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        KUAIJI_SMS_BACKEND=REAL_SMS_BACKEND,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "NOT ROUTED"
 
 
 # --- no personal data in logs ---------------------------------------------------------------------------
