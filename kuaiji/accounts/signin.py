@@ -11,14 +11,21 @@ from django.utils.crypto import salted_hmac
 
 from axes.models import AccessAttempt
 
-from .backends import normalise_login
+from .backends import find_applicant, normalise_login
 
 
 def login_key(raw_login: str | None) -> str | None:
-    """A keyed hash of what was typed, so axes' table and log lines carry no document number."""
+    """The key axes counts failures under: one per account, whichever identifier was typed.
+
+    A document number and the verified mobile of one applicant map to the same key (else each would get
+    its own 5 tries); what matches no account is keyed by itself, so guessing unknown numbers locks too.
+    Either way a keyed hash, so axes' table and log lines carry no document number.
+    """
     if not raw_login:
         return None
-    digest = salted_hmac("kuaiji.accounts.signin", normalise_login(raw_login), algorithm="sha256").hexdigest()
+    applicant = find_applicant(raw_login)
+    subject = f"account:{applicant.pk}" if applicant is not None else f"typed:{normalise_login(raw_login)}"
+    digest = salted_hmac("kuaiji.accounts.signin", subject, algorithm="sha256").hexdigest()
     return "h:" + digest[:40]
 
 
