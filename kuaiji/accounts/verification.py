@@ -11,8 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from .backends import normalise_login
 from .constants import SmsPurpose
-from .models import SmsCode
+from .models import SmsCode, User
 from .tasks import send_sms
 
 CODE_MESSAGES = {
@@ -53,6 +54,49 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
     checked the picture captcha.
     """
     now = now or timezone.now()
+    _check_phone_limits(mobile=mobile, now=now)
+    _check_address_limit(client_ip=client_ip, now=now)
+    _issue_code(mobile=mobile, purpose=purpose, client_ip=client_ip, now=now)
+
+
+def request_reset_code(
+    *,
+    document_type: str,
+    document_number: str,
+    user: User | None,
+    client_ip: str,
+    now: datetime | None = None,
+) -> None:
+    """Send a password-reset code to ``user``'s phone, answering alike whether or not ``user`` exists.
+
+    ``user`` is the account the typed (type, number, name) names, or None. The 60 s wait is kept per
+    typed document, for real and made-up ones alike, so a second request within it is refused the same
+    way for both; the phone's own limits, which only a real account has, never show: when they hold,
+    nothing is sent and the answer is the same as when it is.
+    """
+    now = now or timezone.now()
+    _check_address_limit(client_ip=client_ip, now=now)
+    interval = settings.KUAIJI_SMS_PER_PHONE_INTERVAL
+    digest = salted_hmac(
+        "kuaiji.accounts.reset_code",
+        f"{document_type}:{normalise_login(document_number)}",
+        algorithm="sha256",
+    ).hexdigest()
+    key = f"sms-reset-interval:{digest[:40]}"
+    if not cache.add(key, now.timestamp(), int(interval.total_seconds())):
+        asked_at = cache.get(key, now.timestamp())
+        wait = max(1, int(interval.total_seconds() - (now.timestamp() - asked_at) + 0.999))
+        raise ValidationError(f"获取验证码过于频繁，请 {wait} 秒后再试", code="rate_limited")
+    if user is None or not user.mobile:
+        return
+    try:
+        _check_phone_limits(mobile=user.mobile, now=now)
+    except ValidationError:
+        return
+    _issue_code(mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD, client_ip=client_ip, now=now)
+
+
+def _check_phone_limits(*, mobile: str, now: datetime) -> None:
     wait = seconds_until_next_code(mobile=mobile, now=now)
     # cache.add is atomic: of two simultaneous requests for the same phone only one gets through.
     if wait > 0 or not cache.add(f"sms-interval:{mobile}", 1, settings.KUAIJI_SMS_PER_PHONE_INTERVAL.seconds):
@@ -64,6 +108,9 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
         >= settings.KUAIJI_SMS_PER_PHONE_DAILY
     ):
         raise ValidationError("该手机号今日获取验证码的次数已达上限，请明天再试", code="rate_limited")
+
+
+def _check_address_limit(*, client_ip: str, now: datetime) -> None:
     hour_ago = now - timedelta(hours=1)
     if (
         SmsCode.objects.filter(client_ip=client_ip, created_at__gte=hour_ago).count()
@@ -71,6 +118,8 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
     ):
         raise ValidationError("当前网络获取验证码过于频繁，请一小时后再试", code="rate_limited")
 
+
+def _issue_code(*, mobile: str, purpose: str, client_ip: str, now: datetime) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         # Only the newest code of a purpose is valid.

@@ -41,7 +41,7 @@ from .forms import (
 from .models import AccountAppeal, IdentityPhoto
 from .sessions import keep_session_after_password_change
 from .sms import read_outbox
-from .verification import check_sms_code, request_sms_code, seconds_until_next_code
+from .verification import check_sms_code, request_reset_code, request_sms_code, seconds_until_next_code
 
 CODE_SENT = "短信验证码已发送，请查收。5 分钟内有效。"
 
@@ -435,11 +435,15 @@ def reset_password(request):
             if action == "send_code":
                 bound = ResetSendCodeForm(request.POST)
                 if bound.is_valid():
-                    user = _applicant_by_identity(bound.cleaned_data)
-                    if user is not None and user.mobile:
-                        error = _send_code(request, mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD)
-                        if error:
-                            errors["sms_code"] = error.messages
+                    try:
+                        request_reset_code(
+                            document_type=bound.cleaned_data["document_type"],
+                            document_number=bound.cleaned_data["document_number"],
+                            user=_applicant_by_identity(bound.cleaned_data),
+                            client_ip=client_ip(request),
+                        )
+                    except ValidationError as error:
+                        errors["sms_code"] = error.messages
                     if "sms_code" not in errors:
                         # The same words and the same wait whether or not the account exists.
                         messages.success(

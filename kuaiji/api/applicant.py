@@ -33,7 +33,7 @@ from kuaiji.accounts.forms import (
     SendCodeForm,
     SignInForm,
 )
-from kuaiji.accounts.verification import check_sms_code, request_sms_code
+from kuaiji.accounts.verification import check_sms_code, request_reset_code, request_sms_code
 from kuaiji.collection import services
 from kuaiji.collection.attachments import required_attachments
 from kuaiji.collection.constants import EDITABLE_STATUSES, Status, SubmissionKind
@@ -266,8 +266,15 @@ def send_sms_code(request, payload: SmsCodeIn):
             document_number=form.cleaned_data["document_number"],
             full_name=form.cleaned_data["full_name"],
         )
-        if user is not None and user.mobile:
-            _send_code(request, mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD)
+        try:
+            request_reset_code(
+                document_type=form.cleaned_data["document_type"],
+                document_number=form.cleaned_data["document_number"],
+                user=user,
+                client_ip=client_ip(request),
+            )
+        except ValidationError as error:
+            raise ApiError(429, error.code or "rate_limited", error.messages[0]) from error
         return Reply(202, {"message": RESET_CODE_SENT})
     form = SendCodeForm({"mobile": payload.mobile, **_captcha(payload)})
     if not form.is_valid():
