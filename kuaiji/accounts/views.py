@@ -17,11 +17,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kuaiji.audit.services import record_event
-from kuaiji.core.http import client_ip
+from kuaiji.core.http import client_ip, safe_next
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
@@ -135,12 +134,7 @@ def _code_step(request, data, *, form_class, purpose: str, errors: dict | None =
 
 
 def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return safe_next(request)
 
 
 # --- registration -------------------------------------------------------------------------------------

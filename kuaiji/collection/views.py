@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kuaiji.accounts.constants import SmsPurpose
 from kuaiji.accounts.forms import SendCodeForm
 from kuaiji.accounts.verification import check_sms_code, consume_sms_code, request_sms_code
-from kuaiji.core.http import client_ip
+from kuaiji.core.http import client_ip, safe_next
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 from kuaiji.regions.selectors import department_covering
@@ -488,9 +488,7 @@ def upload_attachment(request, slot):
         except services.NotEditable as error:
             messages.error(request, str(error))
             break
-    target = request.POST.get("next") or reverse("collection:attachments")
-    if not target.startswith("/"):
-        target = reverse("collection:attachments")
+    target = safe_next(request, reverse("collection:attachments"))
     return redirect(f"{target}#slot-{slot}")
 
 
@@ -511,8 +509,7 @@ def delete_attachment(request, attachment_uuid):
         messages.error(request, str(error))
     else:
         messages.success(request, "已删除。")
-    target = request.POST.get("next") or reverse("collection:attachments")
-    return redirect(target if target.startswith("/") else reverse("collection:attachments"))
+    return redirect(safe_next(request, reverse("collection:attachments")))
 
 
 @applicant_required
