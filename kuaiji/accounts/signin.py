@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from axes.models import AccessAttempt
+from axes.utils import reset as reset_axes_attempts
 
 from .backends import find_applicant, normalise_login
 
@@ -37,6 +38,12 @@ def axes_username(request, credentials) -> str | None:
         # their failures were counted under what was typed, so reset those.
         raw = getattr(request, "POST", {}).get("login")
     return login_key(raw)
+
+
+def clear_failures(user) -> None:
+    """Forget the account's sign-in failures: a password reset proves the phone, so it unlocks too."""
+    if user.document_number:
+        reset_axes_attempts(username=login_key(user.document_number))
 
 
 def _recent(now=None):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 
 class RequestSizeLimitMiddleware:
@@ -27,3 +28,21 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every response Django makes.
+
+    Nearly every page shows personal data (the signed-in person's, a reviewer's queue, what was typed
+    into a refused form, an appeal's state), and the API's answers too; one rule for all dynamic
+    responses is simpler and safer than a list of the pages that do. Static files (served by WhiteNoise
+    before this runs) keep their long cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
