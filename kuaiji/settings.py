@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kuaiji.core.middleware.ControlCharacterQueryMiddleware",
     # Last, so its 413 page gets the headers above; nothing above reads the body before the view.
     "kuaiji.core.middleware.RequestSizeLimitMiddleware",
 ]

@@ -35,7 +35,7 @@ from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.http import client_ip
 from kuaiji.core.storage import private_file_response
-from kuaiji.core.validators import mask_document_number, mask_mobile
+from kuaiji.core.validators import has_control_characters, mask_document_number, mask_mobile
 from kuaiji.review import services as review_services
 from kuaiji.review.scope import (
     departments_in_scope,
@@ -59,7 +59,7 @@ DOCUMENT_TYPE_LABELS = dict(DocumentType.choices)
 
 def _no_control_characters(value: str) -> str:
     # PostgreSQL refuses NUL in text, and no name, number or reason contains control characters.
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+    if has_control_characters(value):
         raise ValueError("contains control characters")
     return value
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kuaiji.accounts.constants import SmsPurpose
 from kuaiji.accounts.forms import SendCodeForm
 from kuaiji.accounts.verification import check_sms_code, consume_sms_code, request_sms_code
-from kuaiji.core.http import client_ip, safe_next
+from kuaiji.core.http import client_ip, posted_version, safe_next
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 from kuaiji.regions.selectors import department_covering
@@ -202,9 +202,7 @@ def notice(request):
             error = "须知尚未发布，请稍后再试"
         else:
             try:
-                services.accept_notice(
-                    submission, notice=current, expected_version=int(request.POST.get("version", 0))
-                )
+                services.accept_notice(submission, notice=current, expected_version=posted_version(request))
             except services.DraftConflict:
                 _conflict(request)
                 submission.refresh_from_db()
@@ -234,7 +232,7 @@ def section(request, section):
     if request.method == "POST" and editable:
         data = _form_data(request)
         action = request.POST.get("action", "save")
-        version = int(request.POST.get("version", 0))
+        version = posted_version(request)
         if section == "employer":
             data = _with_known_employer(request, data)
         if section == "personal" and request.FILES.get("portrait"):
@@ -573,7 +571,7 @@ def check(request):
         try:
             services.submit(
                 submission,
-                expected_version=int(request.POST.get("version", 0)),
+                expected_version=posted_version(request),
                 commitment_accepted=bool(request.POST.get("commitment")),
             )
         except ValidationError as exc:

@@ -33,3 +33,22 @@ def safe_next(request: HttpRequest, default: str | None = None) -> str | None:
     ):
         return target
     return default
+
+
+# The largest key a database integer column holds; a bigger number in a filter matches nothing.
+MAX_ID = 2**63 - 1
+
+
+def query_id(value: str | None) -> int | None:
+    """A row id typed into a filter (``?department=12``), or None when it is not one (letters, huge)."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The draft version a form was built from; anything but a number counts as stale (-1), so the page
+    answers with the usual "changed in another window" message instead of failing."""
+    value = request.POST.get("version", "")
+    return number if (number := query_id(value)) is not None else -1

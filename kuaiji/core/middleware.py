@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from .validators import has_control_characters
+
 
 class RequestSizeLimitMiddleware:
     """Refuse a request body larger than KUAIJI_MAX_REQUEST_BYTES before anything parses it.
@@ -46,3 +48,23 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class ControlCharacterQueryMiddleware:
+    """Refuse a page request whose query string holds control characters (NUL, ESC…), with a 400 page.
+
+    Search boxes are GET forms; NUL reaches PostgreSQL otherwise (an error) and no search term holds a
+    control character. The API answers such input in its own JSON error form, so /api/ is left to it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/") and any(
+            has_control_characters(key) or has_control_characters(value)
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return render(request, "core/bad_query.html", status=400)
+        return self.get_response(request)

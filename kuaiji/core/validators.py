@@ -286,6 +286,15 @@ _LATIN_RANGES = ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
 _LATIN_JOINERS = frozenset("-'\u2019")  # hyphen, apostrophe, right single quotation mark
 
 
+def has_control_characters(value: str) -> bool:
+    """Whether ``value`` holds a control character other than tab and line breaks (NUL, ESC, DEL, C1…).
+
+    No name, number, reason or search term contains one, and PostgreSQL refuses NUL in text; pages and
+    the API refuse such input with this one rule.
+    """
+    return any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value)
+
+
 def clean_person_name(raw: str) -> str:
     """Validate a person's name and return it as stored.
 

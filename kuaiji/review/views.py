@@ -20,6 +20,7 @@ from kuaiji.collection.attachments import required_attachments
 from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
 from kuaiji.collection.models import Attachment
 from kuaiji.collection.sections import SECTION_FORMS
+from kuaiji.core.http import query_id
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number
 
@@ -57,7 +58,7 @@ def queue(request):
     departments = departments_in_scope(staff).order_by("division_id")
     department = request.GET.get("department", "")
     if department.isdigit():
-        submissions = submissions.filter(department_id=int(department))
+        submissions = submissions.filter(department_id=query_id(department) or 0)
     submitted_from = _parse_date(request.GET.get("from", ""))
     submitted_to = _parse_date(request.GET.get("to", ""))
     if submitted_from:
