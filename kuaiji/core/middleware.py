@@ -23,6 +23,10 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.KUAIJI_MAX_REQUEST_BYTES:
             limit_mb = settings.KUAIJI_MAX_REQUEST_BYTES // (1024 * 1024)
+            if request.path.startswith("/api/"):
+                from kuaiji.api.errors import error_json
+
+                return error_json(413, f"请求内容不能超过 {limit_mb} MB")
             return render(
                 request,
                 "core/request_too_large.html",
@@ -68,3 +72,22 @@ class ControlCharacterQueryMiddleware:
         ):
             return render(request, "core/bad_query.html", status=400)
         return self.get_response(request)
+
+
+class ErrorPageMiddleware:
+    """Give an error response that has no body (Django's 405 for a wrong method, a bare 403/404…) the
+    site's Chinese error page, or the API's JSON error under /api/: never a blank or technical page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .views import ERROR_PAGES, error_page
+
+        response = self.get_response(request)
+        if response.status_code in ERROR_PAGES and not response.streaming and not response.content:
+            replaced = error_page(request, response.status_code)
+            if "Allow" in response:
+                replaced["Allow"] = response["Allow"]
+            return replaced
+        return response
