@@ -76,7 +76,8 @@ class ControlCharacterQueryMiddleware:
 
 class ErrorPageMiddleware:
     """Give an error response that has no body (Django's 405 for a wrong method, a bare 403/404…) the
-    site's Chinese error page, or the API's JSON error under /api/: never a blank or technical page."""
+    site's Chinese error page, and one under /api/ that is not JSON (django-ninja's plain 405) the API's
+    JSON error: never a blank or technical page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,7 +86,13 @@ class ErrorPageMiddleware:
         from .views import ERROR_PAGES, error_page
 
         response = self.get_response(request)
-        if response.status_code in ERROR_PAGES and not response.streaming and not response.content:
+        if response.status_code not in ERROR_PAGES or response.streaming:
+            return response
+        if request.path.startswith("/api/"):
+            needs_page = not response.get("Content-Type", "").startswith("application/json")
+        else:
+            needs_page = not response.content
+        if needs_page:
             replaced = error_page(request, response.status_code)
             if "Allow" in response:
                 replaced["Allow"] = response["Allow"]
