@@ -320,7 +320,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kuaiji.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kuaiji.accounts.password_validation.CommonPasswordValidator"},
     {"NAME": "kuaiji.accounts.password_validation.LettersAndDigitsValidator"},
     {"NAME": "kuaiji.accounts.password_validation.NotDocumentNumberValidator"},
 ]
