@@ -42,7 +42,7 @@ class NoStoreMiddleware:
     Nearly every page shows personal data (the signed-in person's, a reviewer's queue, what was typed
     into a refused form, an appeal's state), and the API's answers too; one rule for all dynamic
     responses is simpler and safer than a list of the pages that do. Static files (served by WhiteNoise
-    before this runs) keep their long cache.
+    before this runs) keep their long cache, and so does a view that says its answer is public.
     """
 
     def __init__(self, get_response):
@@ -50,7 +50,9 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        patch_cache_control(response, private=True, no_store=True)
+        # A view that declares its answer public (the division table) holds no personal data by design.
+        if "public" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -33,7 +33,10 @@ def error_page(request: HttpRequest, status: int, *, page: tuple[str, str] | Non
 
         return error_json(status, None if page is None else explanation)
     context = {"title": title, "explanation": explanation, "status": status}
-    return render(request, "errors/error.html", context, status=status)
+    try:
+        return render(request, "errors/error.html", context, status=status)
+    except Exception:  # whatever broke the page may break the layout too (a URL, the database)
+        return HttpResponse(loader.render_to_string("errors/plain.html", context), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -49,10 +52,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    try:
-        return error_page(request, 500)
-    except Exception:
-        return HttpResponse(loader.render_to_string("errors/plain_500.html"), status=500)
+    return error_page(request, 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
