@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "kuaiji.core.middleware.NoStoreMiddleware",
     # Inside NoStore, so the pages it makes are not stored either.
     "kuaiji.core.middleware.ErrorPageMiddleware",
+    "kuaiji.core.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -383,17 +384,23 @@ KUAIJI_SMS_CODE_TTL = timedelta(minutes=5)
 KUAIJI_SMS_CODE_MAX_TRIES = 5
 KUAIJI_SMS_PER_PHONE_INTERVAL = timedelta(seconds=60)
 KUAIJI_SMS_PER_PHONE_DAILY = 10
-KUAIJI_SMS_PER_ADDRESS_HOURLY = 20
+# A unit registering its staff sends many codes from one address (one router): the address limit is
+# high, and above a lower threshold the picture captcha gets harder instead (docs/decisions/0005).
+KUAIJI_SMS_PER_ADDRESS_HOURLY = env_int("KUAIJI_SMS_PER_ADDRESS_HOURLY", 200)
+KUAIJI_SMS_HARDER_CAPTCHA_AFTER = env_int("KUAIJI_SMS_HARDER_CAPTCHA_AFTER", 20)
+KUAIJI_HARD_CAPTCHA_LENGTH = 6
 # The outbox page (/sms-outbox/) is routed only in the demo and test modes, for anyone there (visitors
 # of the demo register with it); it is never a staff page.
 KUAIJI_SMS_OUTBOX_PAGE = not IS_PRODUCTION
 
-CAPTCHA_IMAGE_SIZE = (120, 40)
+# Sized to its text: a harder captcha has more characters.
+CAPTCHA_IMAGE_SIZE = None
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LETTER_ROTATION = (-20, 20)
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+# 4 characters, or KUAIJI_HARD_CAPTCHA_LENGTH for an address that has asked for many SMS codes.
+CAPTCHA_CHALLENGE_FUNCT = "kuaiji.accounts.verification.captcha_challenge"
 # django-simple-captcha accepts "PASSED" in test mode: on for the test suite, optional for the demo,
 # never in production.
 CAPTCHA_TEST_MODE = IS_TEST or (IS_DEMO and env_bool("KUAIJI_CAPTCHA_TEST_MODE"))

@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kuaiji.core.http import current_client_ip
+
 from .backends import normalise_login
 from .constants import SmsPurpose
 from .models import SmsCode, User
@@ -23,6 +25,30 @@ CODE_MESSAGES = {
     SmsPurpose.APPEAL: "您正在提交账号申诉",
     SmsPurpose.CHANGE_MOBILE: "您正在更换手机号码",
 }
+
+
+def harder_captcha_needed(*, client_ip: str | None, now: datetime | None = None) -> bool:
+    """Whether this address has asked for so many codes this hour that its picture captcha is harder."""
+    if not client_ip:
+        return False
+    now = now or timezone.now()
+    sent = SmsCode.objects.filter(client_ip=client_ip, created_at__gte=now - timedelta(hours=1)).count()
+    return sent >= settings.KUAIJI_SMS_HARDER_CAPTCHA_AFTER
+
+
+def captcha_length() -> int:
+    """How many characters the picture captcha of the current request has."""
+    if harder_captcha_needed(client_ip=current_client_ip()):
+        return settings.KUAIJI_HARD_CAPTCHA_LENGTH
+    return settings.CAPTCHA_LENGTH
+
+
+def captcha_challenge() -> tuple[str, str]:
+    """django-simple-captcha's challenge maker (CAPTCHA_CHALLENGE_FUNCT): letters without look-alikes,
+    longer for a busy address, for every captcha (pages, its refresh view, the API)."""
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    challenge = "".join(secrets.choice(letters) for _ in range(captcha_length()))
+    return challenge, challenge.lower()
 
 
 def _code_hash(*, mobile: str, purpose: str, code: str) -> str:

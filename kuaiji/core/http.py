@@ -1,5 +1,7 @@
 """Facts about the HTTP request that several apps need, defined once."""
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,3 +54,12 @@ def posted_version(request: HttpRequest) -> int:
     answers with the usual "changed in another window" message instead of failing."""
     value = request.POST.get("version", "")
     return number if (number := query_id(value)) is not None else -1
+
+
+# The client address of the request being handled, for code that runs without the request in hand
+# (the picture captcha's challenge maker); set by core.middleware.ClientAddressMiddleware.
+_current_client_ip: ContextVar[str | None] = ContextVar("kuaiji_client_ip", default=None)
+
+
+def current_client_ip() -> str | None:
+    return _current_client_ip.get()

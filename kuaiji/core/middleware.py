@@ -100,3 +100,19 @@ class ErrorPageMiddleware:
                 replaced["Allow"] = response["Allow"]
             return replaced
         return response
+
+
+class ClientAddressMiddleware:
+    """Keep the request's client address (core.http.client_ip) for the length of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .http import _current_client_ip, client_ip
+
+        token = _current_client_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current_client_ip.reset(token)
