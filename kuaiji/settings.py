@@ -106,6 +106,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files stay cacheable), before everything that may answer.
+    "kuaiji.core.middleware.NoStoreMiddleware",
+    # Inside NoStore, so the pages it makes are not stored either.
+    "kuaiji.core.middleware.ErrorPageMiddleware",
+    "kuaiji.core.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kuaiji.core.middleware.ControlCharacterQueryMiddleware",
     # Last, so its 413 page gets the headers above; nothing above reads the body before the view.
     "kuaiji.core.middleware.RequestSizeLimitMiddleware",
 ]
@@ -315,7 +321,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kuaiji.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kuaiji.accounts.password_validation.CommonPasswordValidator"},
     {"NAME": "kuaiji.accounts.password_validation.LettersAndDigitsValidator"},
     {"NAME": "kuaiji.accounts.password_validation.NotDocumentNumberValidator"},
 ]
@@ -365,22 +371,36 @@ KUAIJI_SESSION_IDLE_STAFF = timedelta(minutes=15)
 KUAIJI_SESSION_ABSOLUTE = timedelta(hours=12)
 
 # --- SMS codes and captcha ------------------------------------------------------------------------------
-KUAIJI_SMS_BACKEND = os.environ.get("KUAIJI_SMS_BACKEND", "kuaiji.accounts.sms.OutboxBackend")
+_OUTBOX_SMS_BACKEND = "kuaiji.accounts.sms.OutboxBackend"
+KUAIJI_SMS_BACKEND = os.environ.get("KUAIJI_SMS_BACKEND", "") or (
+    "" if IS_PRODUCTION else _OUTBOX_SMS_BACKEND
+)
+# The outbox keeps every code readable on disk: in production that is an account takeover, so a real
+# provider is required, as SECRET_KEY is.
+if IS_PRODUCTION and KUAIJI_SMS_BACKEND in {"", _OUTBOX_SMS_BACKEND}:
+    raise ImproperlyConfigured("KUAIJI_SMS_BACKEND must name a real SMS provider in production")
 KUAIJI_SMS_OUTBOX = Path(os.environ.get("KUAIJI_SMS_OUTBOX", VAR_DIR / "sms-outbox.jsonl"))
 KUAIJI_SMS_CODE_TTL = timedelta(minutes=5)
 KUAIJI_SMS_CODE_MAX_TRIES = 5
 KUAIJI_SMS_PER_PHONE_INTERVAL = timedelta(seconds=60)
 KUAIJI_SMS_PER_PHONE_DAILY = 10
-KUAIJI_SMS_PER_ADDRESS_HOURLY = 20
-# The outbox page shows every message to staff; in the demo to anyone, so visitors can register.
-KUAIJI_SMS_OUTBOX_PUBLIC = IS_DEMO
+# A unit registering its staff sends many codes from one address (one router): the address limit is
+# high, and above a lower threshold the picture captcha gets harder instead (docs/decisions/0005).
+KUAIJI_SMS_PER_ADDRESS_HOURLY = env_int("KUAIJI_SMS_PER_ADDRESS_HOURLY", 200)
+KUAIJI_SMS_HARDER_CAPTCHA_AFTER = env_int("KUAIJI_SMS_HARDER_CAPTCHA_AFTER", 20)
+KUAIJI_HARD_CAPTCHA_LENGTH = 6
+# The outbox page (/sms-outbox/) is routed only in the demo and test modes, for anyone there (visitors
+# of the demo register with it); it is never a staff page.
+KUAIJI_SMS_OUTBOX_PAGE = not IS_PRODUCTION
 
-CAPTCHA_IMAGE_SIZE = (120, 40)
+# Sized to its text: a harder captcha has more characters.
+CAPTCHA_IMAGE_SIZE = None
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LETTER_ROTATION = (-20, 20)
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+# 4 characters, or KUAIJI_HARD_CAPTCHA_LENGTH for an address that has asked for many SMS codes.
+CAPTCHA_CHALLENGE_FUNCT = "kuaiji.accounts.verification.captcha_challenge"
 # django-simple-captcha accepts "PASSED" in test mode: on for the test suite, optional for the demo,
 # never in production.
 CAPTCHA_TEST_MODE = IS_TEST or (IS_DEMO and env_bool("KUAIJI_CAPTCHA_TEST_MODE"))
@@ -409,6 +429,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kuaiji.core.views.csrf_failure"
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 LANGUAGE_COOKIE_SECURE = IS_PRODUCTION

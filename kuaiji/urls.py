@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
 from django.urls import include, path, re_path
 
 from django_otp.admin import OTPAdminSite
 
 from kuaiji.api.api import api
+from kuaiji.api.errors import error_json
 from kuaiji.core.views import healthz
 
 
@@ -21,7 +21,14 @@ admin.site.login = _admin_login
 
 def api_not_found(request):
     """Paths under /api/ that no endpoint matches answer in the API's JSON error form, not an HTML page."""
-    return JsonResponse({"code": "not_found", "message": "接口不存在", "errors": {}}, status=404)
+    return error_json(404)
+
+
+# Error pages in Chinese, in the site's layout (JSON under /api/), never Django's own.
+handler400 = "kuaiji.core.views.bad_request"
+handler403 = "kuaiji.core.views.permission_denied"
+handler404 = "kuaiji.core.views.page_not_found"
+handler500 = "kuaiji.core.views.server_error"
 
 
 urlpatterns = [

@@ -13,9 +13,15 @@ DOCUMENT_NUMBER_HINT = "居民身份证号码为 18 位，最后一位可能是 
 
 
 class ChineseCaptchaField(CaptchaField):
+    """The picture captcha; for an address that asked for many SMS codes it has more characters, and an
+    answer to a shorter one (fetched before, or elsewhere) is refused."""
+
     def __init__(self, **kwargs):
+        from .verification import captcha_length
+
+        self.length = captcha_length()
         kwargs.setdefault("label", "图片验证码")
-        kwargs.setdefault("help_text", "请输入图中的 4 个字符，不区分大小写")
+        kwargs.setdefault("help_text", f"请输入图中的 {self.length} 个字符，不区分大小写")
         kwargs.setdefault(
             "error_messages",
             {
@@ -29,6 +35,27 @@ class ChineseCaptchaField(CaptchaField):
             CaptchaTextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "class": "input-short"}),
         )
         super().__init__(**kwargs)
+
+    def __deepcopy__(self, memo):
+        # Each form gets a copy of its class's field: the length is the current request's.
+        from .verification import captcha_length
+
+        field = super().__deepcopy__(memo)
+        if field.length != (length := captcha_length()):
+            field.help_text = field.help_text.replace(f" {field.length} 个", f" {length} 个")
+            field.length = length
+        return field
+
+    def clean(self, value):
+        from captcha.models import CaptchaStore
+
+        key = value[0] if isinstance(value, list | tuple) and value else ""
+        response = CaptchaStore.objects.filter(hashkey=key).values_list("response", flat=True).first()
+        if response is not None and len(response) < self.length:
+            raise ValidationError(
+                f"请输入图中的 {self.length} 个字符（已换成更长的图片验证码）", code="invalid"
+            )
+        return super().clean(value)
 
 
 def document_type_field():

@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -38,3 +39,13 @@ class MinimumLengthValidator:
 
     def get_help_text(self) -> str:
         return f"密码至少 {self.min_length} 位。"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Django's list of 20,000 common passwords, with our own words (its Chinese reads "这个密码太常见了。")."""
+
+    def get_error_message(self) -> str:
+        return "这个密码很常见，容易被猜中，请换一个更难猜的密码"
+
+    def get_help_text(self) -> str:
+        return "不能使用常见密码。"

@@ -17,6 +17,7 @@ from kuaiji.audit.services import record_event
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import save_clean_image
 
+from . import signin
 from .constants import AccountType, IdentityPhotoKind
 from .models import AccountAppeal, IdentityPhoto, LegacyHolder, SmsCode, User
 from .sessions import end_sessions
@@ -203,6 +204,7 @@ def reset_password(*, user: User, new_password: str, sms_code: SmsCode, client_i
     user.save(update_fields=["password"])
     record_event(action="account.password_reset", actor=user, target=user, ip=client_ip)
     transaction.on_commit(lambda: end_sessions(user))
+    transaction.on_commit(lambda: signin.clear_failures(user))
     password_changed.send(sender=User, user=user)
 
 

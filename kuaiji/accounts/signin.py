@@ -10,15 +10,23 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from axes.models import AccessAttempt
+from axes.utils import reset as reset_axes_attempts
 
-from .backends import normalise_login
+from .backends import find_applicant, normalise_login
 
 
 def login_key(raw_login: str | None) -> str | None:
-    """A keyed hash of what was typed, so axes' table and log lines carry no document number."""
+    """The key axes counts failures under: one per account, whichever identifier was typed.
+
+    A document number and the verified mobile of one applicant map to the same key (else each would get
+    its own 5 tries); what matches no account is keyed by itself, so guessing unknown numbers locks too.
+    Either way a keyed hash, so axes' table and log lines carry no document number.
+    """
     if not raw_login:
         return None
-    digest = salted_hmac("kuaiji.accounts.signin", normalise_login(raw_login), algorithm="sha256").hexdigest()
+    applicant = find_applicant(raw_login)
+    subject = f"account:{applicant.pk}" if applicant is not None else f"typed:{normalise_login(raw_login)}"
+    digest = salted_hmac("kuaiji.accounts.signin", subject, algorithm="sha256").hexdigest()
     return "h:" + digest[:40]
 
 
@@ -30,6 +38,12 @@ def axes_username(request, credentials) -> str | None:
         # their failures were counted under what was typed, so reset those.
         raw = getattr(request, "POST", {}).get("login")
     return login_key(raw)
+
+
+def clear_failures(user) -> None:
+    """Forget the account's sign-in failures: a password reset proves the phone, so it unlocks too."""
+    if user.document_number:
+        reset_axes_attempts(username=login_key(user.document_number))
 
 
 def _recent(now=None):

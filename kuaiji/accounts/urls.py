@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from . import views
@@ -17,6 +18,9 @@ urlpatterns = [
     path("activate/", views.activate, name="activate"),
     path("appeals/new/", views.appeal, name="appeal"),
     path("appeals/<uuid:appeal_uuid>/", views.appeal_status, name="appeal_status"),
-    path("sms-outbox/", views.sms_outbox, name="sms_outbox"),
     path("agreement/", views.agreement, name="agreement"),
 ]
+
+if settings.KUAIJI_SMS_OUTBOX_PAGE:
+    # Demo and test modes only: in production the page is not even routed.
+    urlpatterns.append(path("sms-outbox/", views.sms_outbox, name="sms_outbox"))

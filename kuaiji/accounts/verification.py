@@ -11,8 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kuaiji.core.http import current_client_ip
+
+from .backends import normalise_login
 from .constants import SmsPurpose
-from .models import SmsCode
+from .models import SmsCode, User
 from .tasks import send_sms
 
 CODE_MESSAGES = {
@@ -22,6 +25,30 @@ CODE_MESSAGES = {
     SmsPurpose.APPEAL: "您正在提交账号申诉",
     SmsPurpose.CHANGE_MOBILE: "您正在更换手机号码",
 }
+
+
+def harder_captcha_needed(*, client_ip: str | None, now: datetime | None = None) -> bool:
+    """Whether this address has asked for so many codes this hour that its picture captcha is harder."""
+    if not client_ip:
+        return False
+    now = now or timezone.now()
+    sent = SmsCode.objects.filter(client_ip=client_ip, created_at__gte=now - timedelta(hours=1)).count()
+    return sent >= settings.KUAIJI_SMS_HARDER_CAPTCHA_AFTER
+
+
+def captcha_length() -> int:
+    """How many characters the picture captcha of the current request has."""
+    if harder_captcha_needed(client_ip=current_client_ip()):
+        return settings.KUAIJI_HARD_CAPTCHA_LENGTH
+    return settings.CAPTCHA_LENGTH
+
+
+def captcha_challenge() -> tuple[str, str]:
+    """django-simple-captcha's challenge maker (CAPTCHA_CHALLENGE_FUNCT): letters without look-alikes,
+    longer for a busy address, for every captcha (pages, its refresh view, the API)."""
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    challenge = "".join(secrets.choice(letters) for _ in range(captcha_length()))
+    return challenge, challenge.lower()
 
 
 def _code_hash(*, mobile: str, purpose: str, code: str) -> str:
@@ -53,6 +80,49 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
     checked the picture captcha.
     """
     now = now or timezone.now()
+    _check_phone_limits(mobile=mobile, now=now)
+    _check_address_limit(client_ip=client_ip, now=now)
+    _issue_code(mobile=mobile, purpose=purpose, client_ip=client_ip, now=now)
+
+
+def request_reset_code(
+    *,
+    document_type: str,
+    document_number: str,
+    user: User | None,
+    client_ip: str,
+    now: datetime | None = None,
+) -> None:
+    """Send a password-reset code to ``user``'s phone, answering alike whether or not ``user`` exists.
+
+    ``user`` is the account the typed (type, number, name) names, or None. The 60 s wait is kept per
+    typed document, for real and made-up ones alike, so a second request within it is refused the same
+    way for both; the phone's own limits, which only a real account has, never show: when they hold,
+    nothing is sent and the answer is the same as when it is.
+    """
+    now = now or timezone.now()
+    _check_address_limit(client_ip=client_ip, now=now)
+    interval = settings.KUAIJI_SMS_PER_PHONE_INTERVAL
+    digest = salted_hmac(
+        "kuaiji.accounts.reset_code",
+        f"{document_type}:{normalise_login(document_number)}",
+        algorithm="sha256",
+    ).hexdigest()
+    key = f"sms-reset-interval:{digest[:40]}"
+    if not cache.add(key, now.timestamp(), int(interval.total_seconds())):
+        asked_at = cache.get(key, now.timestamp())
+        wait = max(1, int(interval.total_seconds() - (now.timestamp() - asked_at) + 0.999))
+        raise ValidationError(f"获取验证码过于频繁，请 {wait} 秒后再试", code="rate_limited")
+    if user is None or not user.mobile:
+        return
+    try:
+        _check_phone_limits(mobile=user.mobile, now=now)
+    except ValidationError:
+        return
+    _issue_code(mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD, client_ip=client_ip, now=now)
+
+
+def _check_phone_limits(*, mobile: str, now: datetime) -> None:
     wait = seconds_until_next_code(mobile=mobile, now=now)
     # cache.add is atomic: of two simultaneous requests for the same phone only one gets through.
     if wait > 0 or not cache.add(f"sms-interval:{mobile}", 1, settings.KUAIJI_SMS_PER_PHONE_INTERVAL.seconds):
@@ -64,6 +134,9 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
         >= settings.KUAIJI_SMS_PER_PHONE_DAILY
     ):
         raise ValidationError("该手机号今日获取验证码的次数已达上限，请明天再试", code="rate_limited")
+
+
+def _check_address_limit(*, client_ip: str, now: datetime) -> None:
     hour_ago = now - timedelta(hours=1)
     if (
         SmsCode.objects.filter(client_ip=client_ip, created_at__gte=hour_ago).count()
@@ -71,6 +144,8 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
     ):
         raise ValidationError("当前网络获取验证码过于频繁，请一小时后再试", code="rate_limited")
 
+
+def _issue_code(*, mobile: str, purpose: str, client_ip: str, now: datetime) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         # Only the newest code of a purpose is valid.

@@ -17,11 +17,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kuaiji.audit.services import record_event
-from kuaiji.core.http import client_ip
+from kuaiji.core.http import client_ip, safe_next
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
@@ -41,7 +40,7 @@ from .forms import (
 from .models import AccountAppeal, IdentityPhoto
 from .sessions import keep_session_after_password_change
 from .sms import read_outbox
-from .verification import check_sms_code, request_sms_code, seconds_until_next_code
+from .verification import check_sms_code, request_reset_code, request_sms_code, seconds_until_next_code
 
 CODE_SENT = "短信验证码已发送，请查收。5 分钟内有效。"
 
@@ -135,12 +134,7 @@ def _code_step(request, data, *, form_class, purpose: str, errors: dict | None =
 
 
 def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+    return safe_next(request)
 
 
 # --- registration -------------------------------------------------------------------------------------
@@ -435,11 +429,15 @@ def reset_password(request):
             if action == "send_code":
                 bound = ResetSendCodeForm(request.POST)
                 if bound.is_valid():
-                    user = _applicant_by_identity(bound.cleaned_data)
-                    if user is not None and user.mobile:
-                        error = _send_code(request, mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD)
-                        if error:
-                            errors["sms_code"] = error.messages
+                    try:
+                        request_reset_code(
+                            document_type=bound.cleaned_data["document_type"],
+                            document_number=bound.cleaned_data["document_number"],
+                            user=_applicant_by_identity(bound.cleaned_data),
+                            client_ip=client_ip(request),
+                        )
+                    except ValidationError as error:
+                        errors["sms_code"] = error.messages
                     if "sms_code" not in errors:
                         # The same words and the same wait whether or not the account exists.
                         messages.success(
@@ -616,11 +614,10 @@ def appeal_status(request, appeal_uuid):
 
 
 def sms_outbox(request):
-    user = request.user
-    allowed = settings.KUAIJI_SMS_OUTBOX_PUBLIC or (
-        user.is_authenticated and user.account_type == AccountType.STAFF
-    )
-    if not allowed or settings.KUAIJI_SMS_BACKEND != "kuaiji.accounts.sms.OutboxBackend":
+    if (
+        not settings.KUAIJI_SMS_OUTBOX_PAGE
+        or settings.KUAIJI_SMS_BACKEND != "kuaiji.accounts.sms.OutboxBackend"
+    ):
         raise Http404
     return render(request, "accounts/sms_outbox.html", {"outbox": read_outbox(limit=50)})
 

@@ -7,9 +7,40 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from .errors import ApiError
+from .errors import STATUS_ERRORS, ApiError, ErrorOut
 
-api = NinjaAPI(
+ERROR_SCHEMA_REF = "#/components/schemas/ErrorOut"
+# Statuses any operation can answer whatever it does: a wrong method, an oversize body, a body that does
+# not fit its schema, a server error; and 401 for those that need a token or key.
+COMMON_ERROR_STATUSES = (405, 413, 422, 500)
+
+
+def document_error_statuses(schema: dict) -> None:
+    """List in each operation's responses the error statuses it can answer, each with the error schema."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            known = {str(status) for status in responses}
+            statuses = (*COMMON_ERROR_STATUSES, *((401,) if operation.get("security") else ()))
+            for status in statuses:
+                if str(status) not in known:
+                    description = STATUS_ERRORS.get(status, ("error", "请求无法处理"))[1]
+                    responses[status] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA_REF}}},
+                    }
+
+
+class KuaijiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_error_statuses(schema)
+        return schema
+
+
+api = KuaijiAPI(
     title="Kuaiji 会计人员信息管理平台 API",
     version="1",
     description=(
@@ -68,8 +99,8 @@ def _not_found(request, exc):
 
 
 HTTP_ERROR_MESSAGES = {
+    **STATUS_ERRORS,
     400: ("bad_request", "请求内容无法解析，请发送有效的 JSON"),
-    405: ("method_not_allowed", "不支持该请求方法"),
 }
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kuaiji.accounts.constants import SmsPurpose
 from kuaiji.accounts.forms import SendCodeForm
 from kuaiji.accounts.verification import check_sms_code, consume_sms_code, request_sms_code
-from kuaiji.core.http import client_ip
+from kuaiji.core.http import client_ip, posted_version, safe_next
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 from kuaiji.regions.selectors import department_covering
@@ -198,9 +198,7 @@ def notice(request):
             error = "须知尚未发布，请稍后再试"
         else:
             try:
-                services.accept_notice(
-                    submission, notice=current, expected_version=int(request.POST.get("version", 0))
-                )
+                services.accept_notice(submission, notice=current, expected_version=posted_version(request))
             except services.DraftConflict:
                 _conflict(request)
                 submission.refresh_from_db()
@@ -230,7 +228,7 @@ def section(request, section):
     if request.method == "POST" and editable:
         data = _form_data(request)
         action = request.POST.get("action", "save")
-        version = int(request.POST.get("version", 0))
+        version = posted_version(request)
         if section == "employer":
             data = _with_known_employer(request, data)
         if section == "personal" and request.FILES.get("portrait"):
@@ -484,9 +482,7 @@ def upload_attachment(request, slot):
         except services.NotEditable as error:
             messages.error(request, str(error))
             break
-    target = request.POST.get("next") or reverse("collection:attachments")
-    if not target.startswith("/"):
-        target = reverse("collection:attachments")
+    target = safe_next(request, reverse("collection:attachments"))
     return redirect(f"{target}#slot-{slot}")
 
 
@@ -507,8 +503,7 @@ def delete_attachment(request, attachment_uuid):
         messages.error(request, str(error))
     else:
         messages.success(request, "已删除。")
-    target = request.POST.get("next") or reverse("collection:attachments")
-    return redirect(target if target.startswith("/") else reverse("collection:attachments"))
+    return redirect(safe_next(request, reverse("collection:attachments")))
 
 
 @applicant_required
@@ -572,7 +567,7 @@ def check(request):
         try:
             services.submit(
                 submission,
-                expected_version=int(request.POST.get("version", 0)),
+                expected_version=posted_version(request),
                 commitment_accepted=bool(request.POST.get("commitment")),
             )
         except ValidationError as exc:

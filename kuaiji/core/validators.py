@@ -290,6 +290,15 @@ _LATIN_RANGES = ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
 _LATIN_JOINERS = frozenset("-'\u2019")  # hyphen, apostrophe, right single quotation mark
 
 
+def has_control_characters(value: str) -> bool:
+    """Whether ``value`` holds a control character other than tab and line breaks (NUL, ESC, DEL, C1…).
+
+    No name, number, reason or search term contains one, and PostgreSQL refuses NUL in text; pages and
+    the API refuse such input with this one rule.
+    """
+    return any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in value)
+
+
 def clean_person_name(raw: str) -> str:
     """Validate a person's name and return it as stored.
 
@@ -306,6 +315,9 @@ def clean_person_name(raw: str) -> str:
         raise ValidationError(_("请输入姓名"), code="required")
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
         raise ValidationError(_("姓名不能包含控制字符或不可见字符，请重新输入"), code="invalid_character")
+    if any(char in '<>&"' for char in name):
+        # Pasted markup (or an attempt at it) gets its own words rather than the list of allowed characters.
+        raise ValidationError(_("姓名不能包含 < > & 等符号，请只填写姓名本身"), code="markup")
     if any(unicodedata.category(char).startswith("N") and char != "〇" for char in name):
         raise ValidationError(_("姓名不能包含数字"), code="digits")
     if len(name) > PERSON_NAME_MAX_LENGTH:
@@ -381,8 +393,13 @@ def clean_mobile(raw: str) -> str:
         if number.startswith(prefix) and len(number) == len(prefix) + 11:
             number = number[len(prefix) :]
             break
+    if not number:
+        raise ValidationError(_("请输入手机号码"), code="required")
+    if not (len(number) == 11 and number.isascii() and number.isdigit()):
+        raise ValidationError(_("手机号码应为 11 位数字，请核对"), code="invalid")
     if not _MOBILE_RE.fullmatch(number):
-        raise ValidationError(_("请输入 11 位手机号码"), code="required" if not number else "invalid")
+        # Eleven digits already: say what is wrong with them, not how many there should be.
+        raise ValidationError(_("该号码不是手机号码，请核对（手机号码以 13～19 开头）"), code="invalid")
     return number
 
 

@@ -1,5 +1,21 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+
+# What each error page says: a title and a sentence on what to do next, in plain Chinese.
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
+    403: ("没有访问权限", "您的账号没有权限查看此页面。如需权限，请联系所在部门的管理员。"),
+    404: ("页面不存在", "您访问的页面不存在或已被移除，请检查网址是否正确。"),
+    405: ("不支持的操作", "此页面不支持这种访问方式，请从页面上的链接或按钮进入。"),
+    413: ("上传的内容过大", "一次提交的内容过大，请压缩图片或分次上传后重试。"),
+    500: ("系统出错了", "服务器处理请求时出错，我们会尽快修复。请稍后再试。"),
+}
+CSRF_PAGE = (
+    "页面已过期",
+    "页面停留时间过长或在其他窗口退出了登录，为保护您的账号，本次提交未被接受。请刷新页面后重新提交。",
+)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -7,3 +23,37 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def error_page(request: HttpRequest, status: int, *, page: tuple[str, str] | None = None) -> HttpResponse:
+    """An error page in the site's layout, in Chinese, with a way back; the API answers in JSON instead."""
+    title, explanation = page or ERROR_PAGES[status]
+    if request.path.startswith("/api/"):
+        from kuaiji.api.errors import error_json
+
+        return error_json(status, None if page is None else explanation)
+    context = {"title": title, "explanation": explanation, "status": status}
+    try:
+        return render(request, "errors/error.html", context, status=status)
+    except Exception:  # whatever broke the page may break the layout too (a URL, the database)
+        return HttpResponse(loader.render_to_string("errors/plain.html", context), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(request, 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, 403, page=CSRF_PAGE)

@@ -83,6 +83,7 @@ def decide(
         request=request,
         details={"revision": revision.number, "flagged": flagged},
     )
+    reason = reason.rstrip("。. ")  # the sentences below end it; a typed full stop would double it
     words = {
         Outcome.APPROVE: f"您的{submission.get_kind_display()}已审核通过。",
         Outcome.RETURN: f"您的{submission.get_kind_display()}被退回修改：{reason}。请登录平台按意见修改后重新提交。",

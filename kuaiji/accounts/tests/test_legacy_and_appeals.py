@@ -199,3 +199,49 @@ def test_reset_page_answers_a_strangers_identity_like_a_wrong_code(client):
     page = response.content.decode()
     assert "短信验证码不正确，请核对证件号码、姓名和验证码" in page
     assert data["document_number"] in page  # what was typed is kept
+
+
+def _reset_code_request(client, *, document_number, full_name):
+    return client.post(
+        "/password/reset/",
+        {
+            "document_type": "resident_id",
+            "document_number": document_number,
+            "full_name": full_name,
+            "captcha_0": "test",
+            "captcha_1": "PASSED",
+            "action": "send_code",
+        },
+    )
+
+
+def _comparable(response, *, document_number, full_name) -> str:
+    """The page without what differs by construction: what was typed, the CSRF token, the captcha key."""
+    import re
+
+    page = response.content.decode()
+    page = page.replace(document_number, "<number>").replace(full_name, "<name>")
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+    return re.sub(r"[0-9a-f]{40}", "<captcha>", page)
+
+
+@pytest.mark.django_db
+def test_second_reset_code_request_answers_the_same_for_a_real_and_a_made_up_account(client):
+    """Within 60 s a second request for a real account must not say "too often" where a stranger's would not."""
+    from django.test import Client
+
+    real = ApplicantFactory()
+    made_up = {"document_number": fake_resident_id(rng=rng), "full_name": "钱多多"}
+    real_identity = {"document_number": real.document_number, "full_name": real.full_name}
+    real_client, made_up_client = client, Client()
+
+    answers = []
+    for _ in range(2):
+        for who, identity in ((real_client, real_identity), (made_up_client, made_up)):
+            response = _reset_code_request(who, **identity)
+            answers.append((response.status_code, _comparable(response, **identity)))
+    first_real, first_made_up, second_real, second_made_up = answers
+
+    assert first_real == first_made_up
+    assert second_real == second_made_up
+    assert last_code_for(real.mobile)

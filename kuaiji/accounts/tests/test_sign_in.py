@@ -10,7 +10,9 @@ Requirements covered:
 - a successful sign-in clears the account's failure count;
 - a client address failing across many accounts is throttled while other addresses still sign in;
   behind KUAIJI_TRUSTED_PROXY_COUNT proxies the address comes from X-Forwarded-For;
-- django-axes stores a keyed hash of what was typed, never the document number;
+- the document number and the verified mobile of one account share one failure count (5 in all lock it);
+- django-axes stores a keyed hash (of the account, or of what was typed when no account has it), never
+  the document number;
 - staff sign-in and sign-out are audited (staff.signed_in, staff.signed_out);
 - ``next`` redirects only to URLs on this site.
 """
@@ -187,6 +189,36 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client):
 
 
 @pytest.mark.django_db
+def test_document_number_and_mobile_share_one_failure_count(client):
+    """Five failures in all lock the account, whichever of its two identifiers was typed."""
+    user = ApplicantFactory()
+
+    fail(client, user.document_number, 3)
+    fail(client, user.mobile, 1)
+    fifth = fail(client, user.mobile, 1)
+
+    assert fifth.status_code == 429
+    for login in (user.document_number, user.mobile):
+        assert sign_in(client, login, PASSWORD).status_code == 429
+    assert not signed_in_user(client).is_authenticated
+    # Another account is not touched by this one's lock.
+    assert sign_in(client, ApplicantFactory().document_number, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_success_with_the_mobile_clears_failures_typed_as_the_number(client):
+    user = ApplicantFactory()
+    fail(client, user.document_number, 4)
+    assert sign_in(client, user.mobile, PASSWORD).status_code == 302
+    client.post(SIGN_OUT)
+
+    response = fail(client, user.document_number, 1)
+
+    assert response.status_code == 400
+    assert "captcha" not in response.context["form"].fields
+
+
+@pytest.mark.django_db
 def test_lock_message_counts_down(client):
     user = ApplicantFactory()
     fail(client, user.document_number, 5)
@@ -299,10 +331,9 @@ def test_axes_stores_a_keyed_hash_not_the_document_number(client):
     fail(client, user.mobile, 1)
 
     stored = list(AccessAttempt.objects.values_list("username", "post_data", "get_data"))
-    assert {username for username, _post, _get in stored} == {
-        login_key(NUMBER_WITH_X),
-        login_key(user.mobile),
-    }
+    # One account, one count, whichever identifier was typed.
+    assert {username for username, _post, _get in stored} == {login_key(NUMBER_WITH_X)}
+    assert login_key(NUMBER_WITH_X) == login_key(user.mobile)
     for username, post_data, get_data in stored:
         assert username.startswith("h:")
         for secret in (NUMBER_WITH_X, NUMBER_WITH_X.lower(), user.mobile, "Wrong-password-1"):

@@ -5,7 +5,8 @@ Requirements covered:
   used once, only the newest code of a purpose counts, and after 5 wrong tries it is refused even when
   right;
 - at most 1 code per 60 s per phone (the message says how many seconds to wait), 10 a day per phone
-  and 20 an hour per client address, each refused with its own Chinese message;
+  and 200 an hour per client address, each refused with its own Chinese message; from 20 an hour an
+  address is asked for a harder (6-character) picture captcha instead of being refused;
 - a page asks for the picture captcha before sending: a wrong or missing one sends nothing.
 """
 
@@ -19,7 +20,7 @@ from django.urls import reverse
 
 import pytest
 
-from kuaiji.accounts.constants import SmsPurpose
+from kuaiji.accounts.constants import SmsPurpose, StaffRole
 from kuaiji.accounts.models import SmsCode
 from kuaiji.accounts.sms import read_outbox
 from kuaiji.accounts.verification import check_sms_code, consume_sms_code, request_sms_code
@@ -208,9 +209,17 @@ def test_ten_codes_a_day_per_phone():
 
 
 @pytest.mark.django_db
-def test_twenty_codes_an_hour_per_client_address():
-    for number in range(20):
+def test_an_office_behind_one_address_is_not_refused_at_twenty_codes_an_hour():
+    for number in range(25):
         ask(mobile=f"1380000{number:04d}", now=T0 + timedelta(minutes=number))
+
+    assert SmsCode.objects.filter(client_ip=IP).count() == 25
+
+
+@pytest.mark.django_db
+def test_two_hundred_codes_an_hour_per_client_address(settings):
+    settings.KUAIJI_SMS_PER_ADDRESS_HOURLY = 200
+    _codes_from(IP, 200, now=T0)
 
     error = refused(lambda: ask(mobile="13800009999", now=T0 + timedelta(minutes=59)))
 
@@ -222,6 +231,65 @@ def test_twenty_codes_an_hour_per_client_address():
     cache.clear()  # the refused request above took the phone's 60 s cache slot (real time)
     ask(mobile="13800009999", now=T0 + timedelta(minutes=60, seconds=1))
     assert SmsCode.objects.filter(mobile="13800009999").count() == 1
+
+
+def _codes_from(ip, count, *, now):
+    SmsCode.objects.bulk_create(
+        SmsCode(
+            mobile=f"1390000{number:04d}",
+            purpose=REGISTER,
+            code_hash="x",
+            client_ip=ip,
+            created_at=now,
+            expires_at=now + timedelta(minutes=5),
+        )
+        for number in range(count)
+    )
+
+
+def _captcha_of_length(length):
+    from captcha.models import CaptchaStore
+
+    store = CaptchaStore.objects.create(challenge="A" * length, response="a" * length)
+    return {"captcha_0": store.hashkey, "captcha_1": "PASSED"}
+
+
+def _send_code(client, captcha, mobile="13812345678"):
+    return client.post("/register/", {"mobile": mobile, "action": "send_code", **captcha})
+
+
+@pytest.mark.django_db
+def test_a_busy_address_is_asked_for_a_harder_captcha_instead_of_being_refused(client):
+    from django.utils import timezone
+
+    # Below the threshold: the usual 4-character captcha.
+    assert "请输入图中的 4 个字符" in client.get("/register/").content.decode()
+    assert _send_code(client, _captcha_of_length(4), mobile="13812345670").status_code == 200
+    assert SmsCode.objects.filter(mobile="13812345670").exists()
+
+    _codes_from("127.0.0.1", 20, now=timezone.now())
+
+    page = client.get("/register/").content.decode()
+    assert "请输入图中的 6 个字符" in page
+    refused_page = _send_code(client, _captcha_of_length(4)).content.decode()
+    assert "请输入图中的 6 个字符" in refused_page
+    assert not SmsCode.objects.filter(mobile="13812345678").exists()
+    # The harder one, answered, sends the code.
+    _send_code(client, _captcha_of_length(6))
+    assert SmsCode.objects.filter(mobile="13812345678").exists()
+
+
+@pytest.mark.django_db
+def test_the_harder_captcha_is_the_one_the_captcha_endpoints_make_for_a_busy_address(client):
+    from django.utils import timezone
+
+    from captcha.models import CaptchaStore
+
+    _codes_from("127.0.0.1", 20, now=timezone.now())
+    client.get("/captcha/refresh/", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    client.get("/api/v1/captcha")
+
+    assert {len(store.response) for store in CaptchaStore.objects.all()} == {6}
 
 
 # --- on the page ----------------------------------------------------------------------------------------------
@@ -257,3 +325,29 @@ def test_page_sends_a_code_and_says_when_to_ask_again(client):
     assert re.search(r"获取验证码过于频繁，请 (60|59) 秒后再试", second.content.decode())
     assert len(read_outbox()) == 1
     assert SmsCode.objects.count() == 1
+
+
+# --- the outbox is no staff page ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [StaffRole.REVIEWER, StaffRole.AUDITOR])
+def test_no_staff_page_shows_or_links_sms_codes(client, departments, role):
+    """Staff (the read-only auditor too) must never read another person's reset code."""
+    from django.contrib.auth.models import Group
+
+    from kuaiji.accounts.tests.factories import StaffFactory, sign_in_staff
+
+    ask(purpose=SmsPurpose.RESET_PASSWORD)
+    code = last_code_for(MOBILE)
+    staff = StaffFactory(department=departments["630000"])
+    staff.groups.add(Group.objects.get_or_create(name=role)[0])
+    sign_in_staff(client, staff)
+
+    for path in ["/", "/review/", "/review/appeals/", "/archive/", "/audit/"]:
+        response = client.get(path)
+        page = response.content.decode()
+        assert response.status_code in {200, 403}, path
+        assert code not in page, path
+        assert "短信发件箱" not in page, path
+        assert "/sms-outbox/" not in page, path

@@ -24,7 +24,7 @@ from kuaiji.accounts.forms import (
     SendCodeForm,
     SignInForm,
 )
-from kuaiji.accounts.verification import check_sms_code
+from kuaiji.accounts.verification import check_sms_code, request_reset_code
 from kuaiji.core.http import client_ip
 
 from ..auth import TokenAuth
@@ -91,8 +91,15 @@ def send_sms_code(request, payload: SmsCodeIn):
             document_number=form.cleaned_data["document_number"],
             full_name=form.cleaned_data["full_name"],
         )
-        if user is not None and user.mobile:
-            _send_code(request, mobile=user.mobile, purpose=SmsPurpose.RESET_PASSWORD)
+        try:
+            request_reset_code(
+                document_type=form.cleaned_data["document_type"],
+                document_number=form.cleaned_data["document_number"],
+                user=user,
+                client_ip=client_ip(request),
+            )
+        except ValidationError as error:
+            raise ApiError(429, error.code or "rate_limited", error.messages[0]) from error
         return Reply(202, {"message": RESET_CODE_SENT})
     form = SendCodeForm({"mobile": payload.mobile, **_captcha(payload)})
     if not form.is_valid():

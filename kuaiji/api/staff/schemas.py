@@ -8,13 +8,14 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
+from kuaiji.core.validators import has_control_characters
 
 from ..errors import ErrorOut
 
 
 def _no_control_characters(value: str) -> str:
     # PostgreSQL refuses NUL in text, and no name, number or reason contains control characters.
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+    if has_control_characters(value):
         raise ValueError("contains control characters")
     return value
 

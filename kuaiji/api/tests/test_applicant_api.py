@@ -320,6 +320,23 @@ def test_reset_code_answer_is_the_same_whether_or_not_the_account_exists(client,
 
 
 @pytest.mark.django_db
+def test_second_reset_code_answer_is_the_same_whether_or_not_the_account_exists(client, applicant):
+    identity = {"document_type": "resident_id", "full_name": applicant.full_name, "purpose": "reset_password"}
+    stranger = fake_resident_id(rng=rng)
+    answers = []
+    for _ in range(2):
+        for number in (applicant.document_number, stranger):
+            response = post_json(
+                client, "/sms-codes", {**identity, "document_number": number, **captcha(client)}
+            )
+            answers.append((response.status_code, response.json()))
+    first_known, first_unknown, second_known, second_unknown = answers
+
+    assert first_known == first_unknown
+    assert second_known == second_unknown
+
+
+@pytest.mark.django_db
 def test_password_reset_revokes_every_token(client, applicant, auth):
     assert client.get(API + "/me/submission", **auth).status_code == 404
     post_json(

@@ -322,3 +322,37 @@ def test_a_file_a_submitted_revision_points_at_survives_deletion_from_the_draft(
     services.remove_attachment(submission, attachment=extra)
     assert extra.file.name not in stored_files(media)
     assert front.file.name in stored_files(media)
+
+
+# --- where the pages go back to -----------------------------------------------------------------------------
+
+OFF_SITE = [
+    "//evil.example/x",
+    "https://evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "http:evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_upload_and_delete_never_redirect_off_the_site(applicant_client, draft, media, target):
+    client = applicant_client
+    response = client.post(
+        reverse("collection:upload_attachment", args=["id_front"]), {"files": small_image(), "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("collection:attachments"))
+
+    attachment = draft.attachments.get()
+    response = client.post(reverse("collection:delete_attachment", args=[attachment.uuid]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("collection:attachments"))
+
+
+def test_upload_goes_back_to_a_page_of_the_site(applicant_client, draft, media):
+    response = applicant_client.post(
+        reverse("collection:upload_attachment", args=["id_front"]),
+        {"files": small_image(), "next": reverse("collection:basic_info_form")},
+    )
+    assert response["Location"].startswith(reverse("collection:basic_info_form"))

@@ -99,6 +99,55 @@ def test_signed_in_pages_carry_the_security_headers(client):
         assert_security_headers(response)
 
 
+def assert_not_stored(response, path) -> None:
+    directives = {part.strip() for part in response.headers.get("Cache-Control", "").split(",")}
+    assert {"private", "no-store"} <= directives, (path, response.headers.get("Cache-Control"))
+
+
+@pytest.mark.django_db
+def test_pages_with_personal_data_are_never_stored_by_a_browser_or_proxy(client, departments, settings):
+    """Cache-Control: private, no-store on every dynamic response (a shared computer's back button, a proxy)."""
+    from django.contrib.auth.models import Group
+
+    from kuaiji.accounts.constants import StaffRole
+    from kuaiji.accounts.tests.factories import StaffFactory, sign_in_staff
+
+    applicant = ApplicantFactory()
+    client.force_login(applicant, backend="kuaiji.accounts.backends.ApplicantBackend")
+    for path in ("/", "/collection/", "/account/", "/collection/tasks/", "/no-such-page/"):
+        assert_not_stored(client.get(path), path)
+
+    staff_client = Client()
+    staff = StaffFactory(department=departments["630000"])
+    staff.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
+    sign_in_staff(staff_client, staff)
+    for path in ("/", "/review/", "/archive/", "/review/appeals/"):
+        response = staff_client.get(path)
+        assert response.status_code == 200, path
+        assert_not_stored(response, path)
+
+    anonymous = Client()
+    # What was typed is shown again after a refused form; the sign-in page too.
+    for response, path in (
+        (anonymous.post("/sign-in/", {"login": applicant.document_number, "password": "x"}), "/sign-in/"),
+        (anonymous.get("/password/reset/"), "/password/reset/"),
+    ):
+        assert_not_stored(response, path)
+
+    token = anonymous.post(
+        "/api/v1/tokens",
+        {"login": applicant.document_number, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert token.status_code in {200, 201}, token.content
+    assert_not_stored(token, "/api/v1/tokens")
+    me = anonymous.get("/api/v1/me/submission", HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
+    assert_not_stored(me, "/api/v1/me/submission")
+
+    settings.KUAIJI_MAX_REQUEST_BYTES = 100
+    assert_not_stored(anonymous.post("/sign-in/", {"padding": "x" * 500}), "413")
+
+
 @pytest.mark.django_db
 def test_every_cookie_is_http_only():
     user = ApplicantFactory()
@@ -186,8 +235,18 @@ def run_manage(tmp_path, *args, **env_vars):
     )
 
 
+# A provider's dotted path: settings only name it, so the production checks need no real provider here.
+REAL_SMS_BACKEND = "kuaiji_provider.sms.ProviderBackend"
+
+
 def test_deploy_check_passes_with_production_settings(tmp_path):
-    result = run_manage(tmp_path, "check", "--deploy", SECRET_KEY=secrets.token_urlsafe(50))
+    result = run_manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        KUAIJI_SMS_BACKEND=REAL_SMS_BACKEND,
+    )
 
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -200,9 +259,20 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
     ("env_vars", "reason"),
     [
         ({}, "SECRET_KEY must be set in production"),
-        ({"SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "1"}, "DEBUG must stay off in production"),
+        (
+            {"SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "1", "KUAIJI_SMS_BACKEND": REAL_SMS_BACKEND},
+            "DEBUG must stay off in production",
+        ),
+        ({"SECRET_KEY": secrets.token_urlsafe(50)}, "KUAIJI_SMS_BACKEND must name a real SMS provider"),
+        (
+            {
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "KUAIJI_SMS_BACKEND": "kuaiji.accounts.sms.OutboxBackend",
+            },
+            "KUAIJI_SMS_BACKEND must name a real SMS provider",
+        ),
     ],
-    ids=["no-secret-key", "debug-on"],
+    ids=["no-secret-key", "debug-on", "no-sms-backend", "outbox-sms-backend"],
 )
 def test_production_settings_refuse_to_start_unsafely(tmp_path, env_vars, reason):
     result = run_manage(tmp_path, "check", **env_vars)
@@ -210,6 +280,26 @@ def test_production_settings_refuse_to_start_unsafely(tmp_path, env_vars, reason
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert reason in result.stderr
+
+
+def test_production_routes_no_sms_outbox(tmp_path):
+    """The outbox page is not even routed in production: codes sent there would be an account takeover."""
+    script = (
+        "from django.urls import Resolver404, resolve\n"
+        "try:\n    resolve('/sms-outbox/')\n    print('ROUTED')\n"
+        "except Resolver404:\n    print('NOT ROUTED')\n"
+    )
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "-c",
+        script,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        KUAIJI_SMS_BACKEND=REAL_SMS_BACKEND,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "NOT ROUTED"
 
 
 # --- no personal data in logs ---------------------------------------------------------------------------
@@ -299,7 +389,7 @@ def test_no_personal_data_in_any_log_line(all_logs):
     )
     assert done.status_code == 302, done.context["error_summary"]
 
-    # Successful sign-in (by mobile, the number is still locked), change of password, sign-out.
+    # Successful sign-in (by mobile; the reset unlocked the account), change of password, sign-out.
     response = client.post(
         sign_in, {"login": mobile, "password": new_password, "captcha_0": "x", "captcha_1": "PASSED"}
     )

@@ -417,12 +417,26 @@ def test_mobile_numbers_are_normalised(raw):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "1381234123", "138123412345", "12812341234", "23812341234", "1381234123a"]
+    ("raw", "message"),
+    [
+        ("", "请输入手机号码"),
+        ("1381234123", "手机号码应为 11 位数字，请核对"),
+        ("138123412345", "手机号码应为 11 位数字，请核对"),
+        ("1381234123a", "手机号码应为 11 位数字，请核对"),
+        # Eleven digits, but no mobile number: saying "enter 11 digits" would not help.
+        ("12812341234", "该号码不是手机号码，请核对（手机号码以 13～19 开头）"),
+        ("23812341234", "该号码不是手机号码，请核对（手机号码以 13～19 开头）"),
+    ],
 )
-def test_bad_mobile_numbers_are_refused(raw):
+def test_bad_mobile_numbers_are_refused_with_what_is_wrong(raw, message):
     error = refusal(clean_mobile, raw)
-    assert error.messages == ["请输入 11 位手机号码"]
+    assert error.messages == [message]
     assert error.code == ("required" if not raw else "invalid")
+
+
+@pytest.mark.parametrize("raw", ["<b>李四</b>", "李四<script>", "王&amp;五", 'A"B'])
+def test_a_name_with_markup_gets_its_own_message(raw):
+    assert refusal(clean_person_name, raw).messages == ["姓名不能包含 < > & 等符号，请只填写姓名本身"]
 
 
 def test_validate_mobile_is_a_django_validator():

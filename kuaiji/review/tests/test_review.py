@@ -184,3 +184,30 @@ def test_queue_query_count_does_not_grow_with_rows(submitted, reviewer_for, djan
     with django_assert_max_num_queries(three_rows):
         response = province.get(reverse("review:queue"))
     assert len(ROW_LINK.findall(response.content.decode())) == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outcome", ["return", "refuse"])
+def test_a_reason_ending_in_a_full_stop_is_not_doubled(submitted, departments, outcome):
+    from django.contrib.auth.models import Group
+
+    from kuaiji.accounts.constants import StaffRole
+    from kuaiji.accounts.models import Notification
+    from kuaiji.accounts.tests.factories import StaffFactory
+    from kuaiji.review.services import decide
+
+    submission, _client = submitted()
+    reviewer = StaffFactory(department=submission.department)
+    reviewer.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
+
+    decide(
+        reviewer=reviewer,
+        submission=submission,
+        expected_version=submission.version,
+        outcome=outcome,
+        reason="学历证书照片不清晰。",
+    )
+
+    text = Notification.objects.get(user=submission.applicant).text
+    assert "不清晰" in text
+    assert "。。" not in text
