@@ -19,7 +19,7 @@ from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 from kuaiji.regions.selectors import department_covering
 
-from . import services
+from . import services, upload_feedback
 from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .models import Attachment, Submission
@@ -457,7 +457,11 @@ def attachments(request):
     files = {}
     for attachment in submission.attachments.exclude(slot=services.PORTRAIT_SLOT):
         files.setdefault(attachment.slot, []).append(attachment)
-    slots = [{"requirement": req, "files": files.get(req.slot, [])} for req in requirements]
+    refusals = upload_feedback.take_refusals(request)
+    slots = [
+        {"requirement": req, "files": files.get(req.slot, []), "errors": refusals.get(req.slot, [])}
+        for req in requirements
+    ]
     missing = [item["requirement"].label for item in slots if not item["files"]]
     return render(
         request,
@@ -478,20 +482,28 @@ def attachments(request):
 def upload_attachment(request, slot):
     submission = _editable_submission(request)
     uploads = request.FILES.getlist("files")
+    errors: list[str] = []
     if not uploads:
-        messages.error(request, "请选择要上传的图片")
+        errors.append("请选择要上传的图片")
     for upload in uploads:
         try:
             services.add_attachment(submission, slot=slot, upload=upload)
         except ValidationError as error:
-            messages.error(request, f"{upload.name}：{error.messages[0]}")
+            errors.append(f"{upload.name}：{error.messages[0]}")
         except services.NotEditable as error:
-            messages.error(request, str(error))
+            errors.append(str(error))
             break
     target = request.POST.get("next") or reverse("collection:attachments")
     if not target.startswith("/"):
         target = reverse("collection:attachments")
-    return redirect(f"{target}#slot-{slot}")
+    target = f"{target}#slot-{slot}"
+    if upload_feedback.is_background_request(request):
+        if errors:
+            return JsonResponse({"slot": slot, "errors": errors}, status=400)
+        return JsonResponse({"next": target})
+    if errors:
+        upload_feedback.remember_refusals(request, slot=slot, errors=errors)
+    return redirect(target)
 
 
 def _own_attachment(request, attachment_uuid) -> Attachment:
@@ -541,6 +553,7 @@ def basic_info_form(request):
             "submission": submission,
             "ready": ready,
             "signed": signed,
+            "upload_errors": upload_feedback.take_refusals(request).get("basic_info_form", []),
             "has_employer": answers.get("employer", {}).get("has_employer"),
             "incomplete": [services.SECTION_TITLES[s] for s in SECTION_FORMS if s not in answers],
             "editable": submission.status in EDITABLE_STATUSES,
