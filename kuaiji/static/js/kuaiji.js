@@ -264,6 +264,9 @@
         var box = document.getElementById("slot-" + form.getAttribute("data-slot") + "-errors");
         var showErrors = function (errors) {
           bar.hidden = true;
+          // The refused photo's preview would look accepted: take it away and let a new one be chosen.
+          form.querySelectorAll(".upload-preview").forEach(function (preview) { preview.remove(); });
+          form.querySelectorAll("input[type=file]").forEach(function (input) { input.value = ""; });
           if (!box) { window.alert(errors.join("\n")); return; }
           box.innerHTML = "";
           errors.forEach(function (text) {
