@@ -19,7 +19,7 @@ from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 from kuaiji.regions.selectors import department_covering
 
-from . import services, upload_feedback
+from . import form_status, services, upload_feedback
 from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .models import Attachment, Submission
@@ -159,6 +159,11 @@ def tasks(request):
         }
         for key, title in services.SECTION_TITLES.items()
     ]
+    signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
+    for item in sections:
+        if item["key"] == form_status.SIGNED_FORM_SLOT and signed_form_out_of_date:
+            item["state"] = SectionState.NEEDS_CHANGES
+            item["label"] = SectionState.NEEDS_CHANGES.label
     done = sum(1 for item in sections if item["state"] == SectionState.COMPLETED)
     return render(
         request,
@@ -168,6 +173,8 @@ def tasks(request):
             "sections": sections,
             "done": done,
             "total": len(sections),
+            "signed_form_out_of_date": signed_form_out_of_date,
+            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
             "editable": submission.status in EDITABLE_STATUSES,
         },
     )
@@ -487,12 +494,15 @@ def upload_attachment(request, slot):
         errors.append("请选择要上传的图片")
     for upload in uploads:
         try:
-            services.add_attachment(submission, slot=slot, upload=upload)
+            attachment = services.add_attachment(submission, slot=slot, upload=upload)
         except ValidationError as error:
             errors.append(f"{upload.name}：{error.messages[0]}")
         except services.NotEditable as error:
             errors.append(str(error))
             break
+        else:
+            if slot == form_status.SIGNED_FORM_SLOT:
+                form_status.stamp_signed_form(submission, attachment)
     target = request.POST.get("next") or reverse("collection:attachments")
     if not target.startswith("/"):
         target = reverse("collection:attachments")
@@ -553,6 +563,8 @@ def basic_info_form(request):
             "submission": submission,
             "ready": ready,
             "signed": signed,
+            "signed_form_out_of_date": form_status.signed_form_out_of_date(submission),
+            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
             "upload_errors": upload_feedback.take_refusals(request).get("basic_info_form", []),
             "has_employer": answers.get("employer", {}).get("has_employer"),
             "incomplete": [services.SECTION_TITLES[s] for s in SECTION_FORMS if s not in answers],
@@ -571,6 +583,8 @@ def basic_info_pdf_view(request):
     if content is None:
         messages.error(request, "请先完成个人信息、工作单位、学历和专业技术资格，并上传一寸照片。")
         return redirect("collection:basic_info_form")
+    if submission.status in EDITABLE_STATUSES:
+        form_status.record_form_generated(submission)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="basic-info-form.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -585,7 +599,10 @@ def check(request):
     submission = _editable_submission(request)
     answers = services.validated_answers(submission)
     error = ""
-    if request.method == "POST":
+    signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
+    if request.method == "POST" and signed_form_out_of_date:
+        error = form_status.OUT_OF_DATE_MESSAGE
+    elif request.method == "POST":
         try:
             services.submit(
                 submission,
@@ -625,6 +642,8 @@ def check(request):
             "summary": summary,
             "attachment_rows": attachment_rows,
             "error": error,
+            "signed_form_out_of_date": signed_form_out_of_date,
+            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
             "portrait": services.portrait_of(submission),
             "editable": submission.status in EDITABLE_STATUSES,
             **_progress(submission, "check"),
