@@ -88,3 +88,12 @@ def test_the_background_request_is_told_where_to_go_after_a_success(applicant_cl
     assert response.status_code == 200
     assert response.json()["next"] == reverse("collection:attachments") + "#slot-id_front"
     assert Attachment.objects.filter(slot="id_front").count() == 1
+
+
+def test_asking_for_a_code_comes_back_at_the_code_field(applicant_client, draft):
+    # Issue 8, 19: after 获取短信验证码 the page opens at the code field, not at the top.
+    page = applicant_client.get(reverse("collection:section", args=["personal"])).content.decode()
+
+    button = re.search(r'<button[^>]*value="send_code"[^>]*>', page)
+    assert button and 'formaction="#sms-code-field"' in button.group(0)
+    assert 'id="sms-code-field"' in page
