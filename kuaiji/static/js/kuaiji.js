@@ -320,6 +320,13 @@
     document.querySelectorAll("[data-image-viewer]").forEach(function (viewer) {
       var img = viewer.querySelector("img");
       var tools = viewer.querySelector(".viewer-tools");
+      // A zoomed image scrolls inside its frame: the keyboard must reach it too (WCAG 2.1.1).
+      var frame = viewer.querySelector(".viewer-frame");
+      if (frame && !frame.hasAttribute("tabindex")) {
+        frame.tabIndex = 0;
+        frame.setAttribute("role", "region");
+        frame.setAttribute("aria-label", (img && img.alt ? img.alt : "图片") + "（可用方向键滚动）");
+      }
       var scale = 1;
       var angle = 0;
       var apply = function () {
