@@ -22,6 +22,7 @@ from kuaiji.regions.selectors import department_covering
 from . import form_status, services, upload_feedback
 from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
+from .identity_photos import reuse_identity_photos
 from .models import Attachment, Submission
 from .pdf import basic_info_pdf
 from .sections import SECTION_FORMS
@@ -113,10 +114,15 @@ def overview(request):
 @require_POST
 def start(request):
     try:
-        services.start_collection(request.user)
+        submission = services.start_collection(request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("collection:overview")
+    if reuse_identity_photos(submission):
+        messages.info(
+            request,
+            "已把注册时上传的身份证件照片放入“附件上传”，无需再次上传；如需更换，可在附件上传页删除后重新上传。",
+        )
     return redirect("collection:tasks")
 
 
