@@ -82,3 +82,37 @@ def test_a_large_phone_photo_is_shrunk_and_stays_upright(page: Page, shot, refer
         width, height = image.size
     assert height > width, "the photo lost its orientation"
     assert max(width, height) <= 3000, "the browser did not shrink the photo"
+
+
+def test_a_rare_name_prints_on_the_downloaded_form(page: Page, shot, reference_data, tmp_path):  # noqa: F811
+    # Defect 10: 李𪚥 (CJK Extension B) on the form the browser downloads, in the embedded fallback font.
+    import pytest
+    from pypdf import PdfReader
+
+    from kuaiji.collection import basic_info_form
+    from kuaiji.collection.tests import helpers
+
+    from .test_review_journeys import prefill
+
+    if basic_info_form.fallback_font_path() is None:
+        pytest.skip("no fallback CJK font installed (.ci/run installs fonts-hanazono)")
+    person = ApplicantFactory(document_number=DOCUMENT_NUMBER, full_name="李\U0002a6a5")
+    submission = prefill(person, reference_data)
+    services.save_section(
+        submission,
+        section="personal",
+        data={**helpers.PERSONAL, "full_name": "李\U0002a6a5", "mobile": person.mobile},
+        expected_version=submission.version,
+    )
+    page.goto("/sign-in/")
+    sign_in(page, DOCUMENT_NUMBER, PASSWORD)
+    page.goto("/collection/basic-info-form/")
+    shot(page, "basic-info-form")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载个人基本信息表（PDF）").click()
+    reader = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    text = reader.pages[0].extract_text()
+    assert "\U0002a6a5" in text and basic_info_form.MISSING_GLYPH not in text
+    assert DOCUMENT_NUMBER in text
+    fonts = [str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert any(basic_info_form.FALLBACK_FONT_NAME in font for font in fonts)

@@ -366,7 +366,20 @@
     });
   }
 
+  // A wide table scrolls sideways in its .table-wrap on a phone: the keyboard must reach it (WCAG 2.1.1).
+  function wireScrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.hasAttribute("tabindex")) return;
+      var caption = wrap.querySelector("caption");
+      var heading = wrap.previousElementSibling && /^H[1-6]$/.test(wrap.previousElementSibling.tagName) ? wrap.previousElementSibling : null;
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", ((caption || heading || document.querySelector("h1") || {}).textContent || "表格").trim() + "（可左右滚动）");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    wireScrollableTables();
     wireRequiredCheckbox();
     wireErrorSummaryLinks();
     wirePhotoPreview();
