@@ -23,8 +23,13 @@ demo: $(VENV)/.installed-base
 	PORT=$(PORT) bin/demo
 
 ## Run the whole suite: ruff, pytest on SQLite, on PostgreSQL, and the browser journeys.
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	bin/run-tests
+
+# axe-core for the browser journeys' accessibility audit (package.json / package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm install --no-audit --no-fund
+	touch $@
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

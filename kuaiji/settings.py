@@ -223,7 +223,8 @@ WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 # Uploads: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files, so a middleware refuses any
 # request whose body is larger than this before it is parsed; each image is checked again by size.
 KUAIJI_MAX_REQUEST_BYTES = env_int("KUAIJI_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
-KUAIJI_IMAGE_MAX_BYTES = env_int("KUAIJI_IMAGE_MAX_BYTES", 4 * 1024 * 1024)
+# Phone photos are often 5–8 MB; the browser shrinks larger ones before sending (kuaiji.js).
+KUAIJI_IMAGE_MAX_BYTES = env_int("KUAIJI_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 KUAIJI_IMAGE_MAX_PIXELS = env_int("KUAIJI_IMAGE_MAX_PIXELS", 40_000_000)
 # The 1-inch photo (一寸照片) made from an uploaded portrait; provinces differ (the national portal wants
 # at least 295×413 px and 10 KB, Beijing 114×156 px under 20 KB), hence settings.

@@ -33,7 +33,7 @@ from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.tests.factories import PASSWORD, ApplicantFactory, StaffFactory, current_token
 from kuaiji.archive.models import ArchiveRecord
 from kuaiji.calendar.seeding import seed_special_days
-from kuaiji.collection import services
+from kuaiji.collection import form_status, services
 from kuaiji.collection.constants import Status, SubmissionKind
 from kuaiji.collection.models import Notice, Submission
 from kuaiji.collection.tests import helpers
@@ -43,7 +43,7 @@ from kuaiji.regions.demo import ensure_demo_departments
 from kuaiji.regions.loader import load_divisions
 from kuaiji.review.models import ReasonTemplate
 
-from .conftest import SCREENSHOTS, VIEWPORTS
+from .conftest import SCREENSHOTS, VIEWPORTS, audit_accessibility
 from .test_account_journeys import field, sign_in
 from .test_collection_journeys import pick_division, upload
 
@@ -107,11 +107,14 @@ def prefill(person, departments):
         services.save_section(submission, section=section, data=data, expected_version=submission.version)
     services.set_portrait(submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800))))
     accents = {"id_front": (40, 90, 160), "id_back": (60, 130, 110), "education_certificate": (150, 40, 40)}
+    form_status.record_form_generated(submission)  # the form printed and signed is of these answers
     for requirement in services.missing_attachments(submission):
         accent = accents.get(requirement.slot, (110, 110, 110))
-        services.add_attachment(
+        attachment = services.add_attachment(
             submission, slot=requirement.slot, upload=image_file(f"{requirement.slot}.jpg", accent)
         )
+        if requirement.slot == form_status.SIGNED_FORM_SLOT:
+            form_status.stamp_signed_form(submission, attachment)
     assert not services.missing_attachments(submission)
     submission.refresh_from_db()
     return submission
@@ -204,6 +207,7 @@ def shot():
         assert max(scroll_width, inner_width) <= screen_width, (
             f"{page.url} is wider than the screen at step {name}: {scroll_width}px > {screen_width}px"
         )
+        audit_accessibility(page)
         return path
 
     def take(page: Page, name: str, *, both: bool = False, full_page: bool = True) -> None:
@@ -231,7 +235,25 @@ def staff_sign_in(page: Page, staff, shot=None):
     expect(page.locator(".lead")).to_contain_text("工作人员身份")
 
 
+def re_sign_in_browser(page: Page) -> None:
+    """The answers changed after the form was signed (defect 11): download it again, replace the photo."""
+    page.goto("/collection/basic-info-form/")
+    with page.expect_download():
+        page.get_by_role("link", name="下载个人基本信息表（PDF）").click()
+    slot = page.locator("#slot-basic_info_form")
+    while slot.get_by_role("button", name="删除").count():
+        slot.get_by_role("button", name="删除").first.click()
+        page.wait_for_load_state()
+    signed = SCREENSHOTS.parent / "signed-form.jpg"
+    signed.write_bytes(document_image((110, 110, 110)))
+    upload(page, "basic_info_form", str(signed))
+    page.goto("/collection/check/")
+    expect(page.locator("#signed-form-out-of-date")).to_have_count(0)
+
+
 def submit_on_check_page(page: Page, button: str = "提交审核"):
+    if page.locator("#signed-form-out-of-date").count():
+        re_sign_in_browser(page)
     page.get_by_label(re.compile("我已阅读并同意《关于本人信息真实准确承诺函》")).check()
     page.get_by_role("button", name=button).click()
     expect(page).to_have_url(re.compile(r"/collection/submitted/$"))

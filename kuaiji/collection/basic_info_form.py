@@ -7,12 +7,17 @@ always be ONE page: every cell is measured first, the font shrinks a little at a
 and as a last resort rows are cut from the longest section, which then ends with "（其余 N 条见系统记录）".
 
 The font is WenQuanYi Micro Hei, vendored in ``fonts/`` and embedded as a subset, so the form prints the
-same everywhere. It has no CJK Extension A/B characters (e.g. 䶮, 𠇔); those print as 〓, the
-typesetter's mark for a missing character, and the applicant writes the character in by hand.
+same everywhere. It has no CJK Extension B+ characters (names such as 李𪚥): those are drawn, run by run,
+in a fallback font found on the machine (Hanazono Mincho B from Debian's ``fonts-hanazono``, which
+``.ci/run`` installs; ``KUAIJI_PDF_FALLBACK_FONTS`` lists the paths tried), also embedded as a subset.
+The fallback is not vendored: its OFL reserves the font names (a subset must be renamed) and even the
+Extension B–F subset is some 30 MB. A character neither font has prints as 〓, the typesetter's mark
+for a missing character, and the applicant writes it in by hand.
 """
 
 import functools
 import io
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.utils import timezone
 
 from reportlab import rl_config
@@ -29,13 +35,19 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 FONT_NAME = "WenQuanYiMicroHei"
 FONT_PATH = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
+FALLBACK_FONT_NAME = "HanaMinB"
+DEFAULT_FALLBACK_FONTS = (
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",
+)
+logger = logging.getLogger(__name__)
 #: Printed in place of a character the font lacks: 〓, the typesetter's mark for a missing character
 #: (full width; the font's □ is too small to notice).
 MISSING_GLYPH = "〓"
@@ -98,13 +110,13 @@ def render_basic_info_form(sheet: BasicInfoSheet, *, site_name: str, department_
     or failing that from the tallest section, which then ends with "（其余 N 条见系统记录）".
     ``portrait_jpeg`` must be a JPEG (the cleaned 1-inch photo); it is embedded as it is.
     """
-    glyphs = _font_glyphs()
+    _font_glyphs()
 
     def clean(text: str, limit: int = MAX_VALUE_CHARS) -> str:
         text = _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
         if len(text) > limit:
             text = text[: limit - 1] + "…"
-        return "".join(ch if ord(ch) in glyphs or ch == "\n" else MISSING_GLYPH for ch in text)
+        return "".join(ch if _font_for(ch) is not None or ch == "\n" else MISSING_GLYPH for ch in text)
 
     sections = [
         _Section(
@@ -152,9 +164,77 @@ def _font_glyphs() -> frozenset[int]:
     # Binary streams: ASCII85 makes the photo and font 25 % larger and, without ReportLab's optional C
     # accelerator, costs ~3 ms a page. This module is the project's only ReportLab user.
     rl_config.useA85 = 0
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     font = TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0)
     pdfmetrics.registerFont(font)
     return frozenset(font.face.charToGlyph)
+
+
+_REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """ReportLab's ToUnicode map with characters beyond the BMP written as UTF-16 pairs, as the PDF
+    standard says; ReportLab writes ``<2A6A5>``, so 𪚥 could not be copied or searched in the PDF."""
+    cmap: str = _REPORTLAB_TO_UNICODE(fontname, subset)
+    for code_point in {v for v in subset if v > 0xFFFF}:
+        utf16 = chr(code_point).encode("utf-16-be").hex().upper()
+        cmap = cmap.replace(f"> <{code_point:04X}>", f"> <{utf16}>")
+    return cmap
+
+
+def fallback_font_path() -> Path | None:
+    """The first fallback font present on this machine, or None."""
+    for candidate in getattr(settings, "KUAIJI_PDF_FALLBACK_FONTS", DEFAULT_FALLBACK_FONTS):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+@functools.cache
+def _fallback_font() -> frozenset[int] | None:
+    """Register the fallback font once; the code points it adds, or None when no font is installed."""
+    path = fallback_font_path()
+    if path is None:
+        logger.warning(
+            "No fallback CJK font found; rare characters print as %s (install fonts-hanazono)", MISSING_GLYPH
+        )
+        return None
+    font = TTFont(FALLBACK_FONT_NAME, str(path))
+    pdfmetrics.registerFont(font)
+    return frozenset(font.face.charToGlyph) - _font_glyphs()
+
+
+def _font_for(character: str) -> str | None:
+    """Which font draws ``character``: the main one, the fallback, or None (neither has it)."""
+    if ord(character) in _font_glyphs():
+        return FONT_NAME
+    fallback = _fallback_font() if ord(character) > 0xFFFF else None
+    return FALLBACK_FONT_NAME if fallback is not None and ord(character) in fallback else None
+
+
+def _runs(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into (font name, characters) runs; ``text`` is already cleaned (every character drawable)."""
+    runs: list[tuple[str, str]] = []
+    for character in text:
+        font = _font_for(character) or FONT_NAME
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + character)
+        else:
+            runs.append((font, character))
+    return runs
+
+
+def _width(text: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in _runs(text))
+
+
+def _markup(text: str) -> str:
+    """Paragraph markup for ``text``, the fallback font's runs in a ``<font>`` tag."""
+    return "".join(
+        escape(run) if font == FONT_NAME else f'<font face="{font}">{escape(run)}</font>'
+        for font, run in _runs(text)
+    ).replace("\n", "<br/>")
 
 
 # Measuring and fitting ---------------------------------------------------------------------------------
@@ -215,7 +295,7 @@ class _Measure:
         key = (cell.text, cell.width, cell.role)
         paragraph = self._paragraphs.get(key)
         if paragraph is None:
-            markup = escape(cell.text).replace("\n", "<br/>")
+            markup = _markup(cell.text)
             paragraph = Paragraph(markup, self.styles[cell.role])
             paragraph.wrap(cell.width - 2 * self.padding_x, PAGE_HEIGHT)
             self._paragraphs[key] = paragraph
@@ -229,7 +309,7 @@ class _Measure:
             return False
         text_width = self._widths.get(text)
         if text_width is None:
-            text_width = self._widths[text] = pdfmetrics.stringWidth(text, FONT_NAME, self.size)
+            text_width = self._widths[text] = _width(text, self.size)
         return text_width <= width - 2 * self.padding_x
 
 
@@ -352,7 +432,7 @@ def _draw_text(
     color: Color = black,
 ) -> None:
     """One line of text; WenQuanYi has no bold face, so bold is the glyphs filled and thinly stroked."""
-    width = pdfmetrics.stringWidth(text, FONT_NAME, size)
+    width = _width(text, size)
     if align == "center":
         x -= width / 2
     elif align == "right":
@@ -360,19 +440,20 @@ def _draw_text(
     canvas.saveState()
     canvas.setFillColor(color)
     text_object = canvas.beginText(x, y)
-    text_object.setFont(FONT_NAME, size)
     if bold:
         canvas.setStrokeColor(color)
         canvas.setLineWidth(size * 0.035)
         text_object.setTextRenderMode(2)
-    text_object.textOut(text)
+    for font, run in _runs(text):
+        text_object.setFont(font, size)
+        text_object.textOut(run)
     canvas.drawText(text_object)
     canvas.restoreState()
 
 
 def _fit_size(text: str, size: float, width: float) -> float:
     """The size, shrunk if need be so the line fits the width."""
-    natural = pdfmetrics.stringWidth(text, FONT_NAME, size)
+    natural = _width(text, size)
     return size if natural <= width else size * width / natural
 
 
@@ -382,7 +463,7 @@ def _draw_blanks(canvas: Canvas, x: float, y: float, parts: Sequence[str | float
     for part in parts:
         if isinstance(part, str):
             _draw_text(canvas, x, y, part, size)
-            x += pdfmetrics.stringWidth(part, FONT_NAME, size)
+            x += _width(part, size)
         else:
             canvas.line(x + 1, y - 2, x + part - 1, y - 2)
             x += part
@@ -390,7 +471,7 @@ def _draw_blanks(canvas: Canvas, x: float, y: float, parts: Sequence[str | float
 
 
 def _blanks_width(parts: Sequence[str | float], size: float) -> float:
-    return sum(p if isinstance(p, float) else pdfmetrics.stringWidth(p, FONT_NAME, size) for p in parts)
+    return sum(p if isinstance(p, float) else _width(p, size) for p in parts)
 
 
 def _date_blanks(prefix: str) -> list[str | float]:
@@ -499,7 +580,7 @@ def _draw_signatures(canvas: Canvas, top: float, *, has_employer: bool, employer
     name_style = ParagraphStyle(
         "employer", fontName=FONT_NAME, fontSize=size, leading=size * 1.3, wordWrap="CJK"
     )
-    name = Paragraph(escape(f"单位名称：{employer_name or '　'}"), name_style)
+    name = Paragraph(_markup(f"单位名称：{employer_name or '　'}"), name_style)
     name.wrap(stamp_x - content_x - 10 * mm, EMPLOYER_HEIGHT)
     date_y = y + 6 * mm
     name.drawOn(canvas, content_x + 4 * mm, date_y + 6 * mm)

@@ -57,6 +57,14 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(_("宽（像素）"))
     height = models.PositiveIntegerField(_("高（像素）"))
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    answers_fingerprint = models.CharField(
+        _("信息表依据的内容指纹"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "签字的个人基本信息表：生成该表时填写内容的指纹；与当前内容不同则需重新生成、签字、上传。"
+        ),
+    )
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
@@ -116,6 +124,12 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="transfers_out",
         help_text=_("调转时原来的会计管理部门；它在自己的记录中能看到这次调转。"),
+    )
+    basic_info_generated_from = models.CharField(
+        _("最近生成的信息表的内容指纹"),
+        max_length=64,
+        blank=True,
+        help_text=_("申请人最近一次下载个人基本信息表时填写内容的指纹；此后上传的签字表以它为准。"),
     )
     based_on = models.ForeignKey(
         "collection.Revision",

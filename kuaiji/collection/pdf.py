@@ -7,16 +7,26 @@ from . import services, summary
 from .basic_info_form import BasicInfoSheet, SheetSection, render_basic_info_form
 from .sections import SECTION_FORMS
 
+DOCUMENT_NUMBER_LABEL = "身份证件号码"
 
-def sheet_for(answers: dict, *, portrait_jpeg: bytes | None, reference: str) -> BasicInfoSheet:
+
+def sheet_for(
+    answers: dict, *, portrait_jpeg: bytes | None, reference: str, document_number: str = ""
+) -> BasicInfoSheet:
     employer = answers.get("employer", {})
+    # The same rows as the review page and the archive (``summary.section_rows``).
+    sections = [
+        SheetSection(title=part.title, rows=[tuple(row) for row in part.rows])
+        for part in summary.section_rows({key: {} for key in SECTION_FORMS} | dict(answers))
+    ]
+    if document_number and sections:
+        # The number is the account's, not a wizard answer; the signed form must still show whose it is.
+        first = sections[0]
+        rows = [*first.rows[:1], (DOCUMENT_NUMBER_LABEL, document_number), *first.rows[1:]]
+        sections[0] = SheetSection(title=first.title, rows=rows)
     return BasicInfoSheet(
         person_name=answers.get("personal", {}).get("full_name", ""),
-        # The same rows as the review page and the archive (``summary.section_rows``).
-        sections=[
-            SheetSection(title=part.title, rows=[tuple(row) for row in part.rows])
-            for part in summary.section_rows({key: {} for key in SECTION_FORMS} | dict(answers))
-        ],
+        sections=sections,
         portrait_jpeg=portrait_jpeg,
         has_employer=bool(employer.get("has_employer")),
         employer_name=employer.get("employer_name", ""),
@@ -33,7 +43,12 @@ def basic_info_pdf(submission) -> bytes | None:
         return None
     with portrait.file.open("rb") as handle:
         portrait_jpeg = handle.read()
-    sheet = sheet_for(answers, portrait_jpeg=portrait_jpeg, reference=submission.reference)
+    sheet = sheet_for(
+        answers,
+        portrait_jpeg=portrait_jpeg,
+        reference=submission.reference,
+        document_number=submission.applicant.document_number,
+    )
     return render_basic_info_form(
         sheet, site_name=settings.KUAIJI_SITE_NAME, department_name=settings.KUAIJI_DEPARTMENT_NAME
     )

@@ -19,9 +19,10 @@ from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 from kuaiji.regions.selectors import department_covering
 
-from . import services
+from . import form_status, services, upload_feedback
 from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
+from .identity_photos import reuse_identity_photos
 from .models import Attachment, Submission
 from .pdf import basic_info_pdf
 from .sections import SECTION_FORMS
@@ -109,10 +110,15 @@ def overview(request):
 @require_POST
 def start(request):
     try:
-        services.start_collection(request.user)
+        submission = services.start_collection(request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("collection:overview")
+    if reuse_identity_photos(submission):
+        messages.info(
+            request,
+            "已把注册时上传的身份证件照片放入“附件上传”，无需再次上传；如需更换，可在附件上传页删除后重新上传。",
+        )
     return redirect("collection:tasks")
 
 
@@ -155,6 +161,11 @@ def tasks(request):
         }
         for key, title in services.SECTION_TITLES.items()
     ]
+    signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
+    for item in sections:
+        if item["key"] == form_status.SIGNED_FORM_SLOT and signed_form_out_of_date:
+            item["state"] = SectionState.NEEDS_CHANGES
+            item["label"] = SectionState.NEEDS_CHANGES.label
     done = sum(1 for item in sections if item["state"] == SectionState.COMPLETED)
     return render(
         request,
@@ -164,6 +175,8 @@ def tasks(request):
             "sections": sections,
             "done": done,
             "total": len(sections),
+            "signed_form_out_of_date": signed_form_out_of_date,
+            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
             "editable": submission.status in EDITABLE_STATUSES,
         },
     )
@@ -451,7 +464,11 @@ def attachments(request):
     files = {}
     for attachment in submission.attachments.exclude(slot=services.PORTRAIT_SLOT):
         files.setdefault(attachment.slot, []).append(attachment)
-    slots = [{"requirement": req, "files": files.get(req.slot, [])} for req in requirements]
+    refusals = upload_feedback.take_refusals(request)
+    slots = [
+        {"requirement": req, "files": files.get(req.slot, []), "errors": refusals.get(req.slot, [])}
+        for req in requirements
+    ]
     missing = [item["requirement"].label for item in slots if not item["files"]]
     return render(
         request,
@@ -472,18 +489,28 @@ def attachments(request):
 def upload_attachment(request, slot):
     submission = _editable_submission(request)
     uploads = request.FILES.getlist("files")
+    errors: list[str] = []
     if not uploads:
-        messages.error(request, "请选择要上传的图片")
+        errors.append("请选择要上传的图片")
     for upload in uploads:
         try:
-            services.add_attachment(submission, slot=slot, upload=upload)
+            attachment = services.add_attachment(submission, slot=slot, upload=upload)
         except ValidationError as error:
-            messages.error(request, f"{upload.name}：{error.messages[0]}")
+            errors.append(f"{upload.name}：{error.messages[0]}")
         except services.NotEditable as error:
-            messages.error(request, str(error))
+            errors.append(str(error))
             break
-    target = safe_next(request, reverse("collection:attachments"))
-    return redirect(f"{target}#slot-{slot}")
+        else:
+            if slot == form_status.SIGNED_FORM_SLOT:
+                form_status.stamp_signed_form(submission, attachment)
+    target = f"{safe_next(request, reverse('collection:attachments'))}#slot-{slot}"
+    if upload_feedback.is_background_request(request):
+        if errors:
+            return JsonResponse({"slot": slot, "errors": errors}, status=400)
+        return JsonResponse({"next": target})
+    if errors:
+        upload_feedback.remember_refusals(request, slot=slot, errors=errors)
+    return redirect(target)
 
 
 def _own_attachment(request, attachment_uuid) -> Attachment:
@@ -532,6 +559,9 @@ def basic_info_form(request):
             "submission": submission,
             "ready": ready,
             "signed": signed,
+            "signed_form_out_of_date": form_status.signed_form_out_of_date(submission),
+            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
+            "upload_errors": upload_feedback.take_refusals(request).get("basic_info_form", []),
             "has_employer": answers.get("employer", {}).get("has_employer"),
             "incomplete": [services.SECTION_TITLES[s] for s in SECTION_FORMS if s not in answers],
             "editable": submission.status in EDITABLE_STATUSES,
@@ -549,6 +579,8 @@ def basic_info_pdf_view(request):
     if content is None:
         messages.error(request, "请先完成个人信息、工作单位、学历和专业技术资格，并上传一寸照片。")
         return redirect("collection:basic_info_form")
+    if submission.status in EDITABLE_STATUSES:
+        form_status.record_form_generated(submission)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="basic-info-form.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -563,7 +595,10 @@ def check(request):
     submission = _editable_submission(request)
     answers = services.validated_answers(submission)
     error = ""
-    if request.method == "POST":
+    signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
+    if request.method == "POST" and signed_form_out_of_date:
+        error = form_status.OUT_OF_DATE_MESSAGE
+    elif request.method == "POST":
         try:
             services.submit(
                 submission,
@@ -603,6 +638,8 @@ def check(request):
             "summary": summary,
             "attachment_rows": attachment_rows,
             "error": error,
+            "signed_form_out_of_date": signed_form_out_of_date,
+            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
             "portrait": services.portrait_of(submission),
             "editable": submission.status in EDITABLE_STATUSES,
             **_progress(submission, "check"),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kuaiji.accounts.tests.factories import ApplicantFactory
-from kuaiji.collection import services
+from kuaiji.collection import form_status, services
 from kuaiji.collection.models import Submission
 from kuaiji.core.portraits import normalise_portrait
 
@@ -72,10 +72,14 @@ def fill(departments):
         assert set(services.validated_answers(submission)) == set(sections)
         services.set_portrait(submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800))))
         if attachments:
+            # As a person does: the form is downloaded, then its signed photo uploaded (form_status).
+            form_status.record_form_generated(submission)
             for requirement in services.missing_attachments(submission):
-                services.add_attachment(
+                attachment = services.add_attachment(
                     submission, slot=requirement.slot, upload=small_image(f"{requirement.slot}.jpg")
                 )
+                if requirement.slot == form_status.SIGNED_FORM_SLOT:
+                    form_status.stamp_signed_form(submission, attachment)
         submission.refresh_from_db()
         return submission
 

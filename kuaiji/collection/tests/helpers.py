@@ -92,3 +92,22 @@ QUALIFICATION_JUNIOR = {
 def version(client) -> int:
     """The version of the client's open submission (or latest one) that a page would carry."""
     return Submission.objects.filter(applicant=client.applicant).order_by("-created_at").first().version
+
+
+def re_sign(client) -> None:
+    """Download the form again and upload its signed photo when the answers changed since the last one
+    (a fix, a change, a transfer: see collection.form_status)."""
+    from django.urls import reverse
+
+    from kuaiji.collection import form_status
+    from kuaiji.collection.constants import EDITABLE_STATUSES
+
+    submission = Submission.objects.filter(applicant=client.applicant, status__in=EDITABLE_STATUSES).first()
+    if submission is None or not form_status.signed_form_out_of_date(submission):
+        return
+    submission.attachments.filter(slot=form_status.SIGNED_FORM_SLOT).delete()
+    assert client.get(reverse("collection:basic_info_pdf")).status_code == 200
+    client.post(
+        reverse("collection:upload_attachment", args=[form_status.SIGNED_FORM_SLOT]),
+        {"files": image_upload(name="signed.jpg")},
+    )

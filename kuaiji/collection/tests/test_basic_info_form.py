@@ -25,6 +25,7 @@ import pypdf
 import pytest
 from PIL import Image
 
+from kuaiji.collection import basic_info_form
 from kuaiji.collection.basic_info_form import (
     MISSING_GLYPH,
     BasicInfoSheet,
@@ -219,10 +220,12 @@ def test_the_cjk_font_is_embedded():
         assert re.search(r"\byes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line), line
 
 
-def test_a_character_outside_the_font_prints_as_a_box():
-    # WenQuanYi Micro Hei covers the BMP's CJK ideographs but no Extension B: 𠇔 is missing.
+def test_a_character_outside_the_font_prints_as_a_box(monkeypatch):
+    # WenQuanYi Micro Hei covers the BMP's CJK ideographs but no Extension B: 𠇔 is missing; with no
+    # fallback font installed it prints as the mark (test_pdf_rare_characters covers the fallback).
     assert ord("𠇔") not in _font_glyphs()
     assert ord("·") in _font_glyphs()
+    monkeypatch.setattr(basic_info_form, "_fallback_font", lambda: None)
 
     pdf = render(sheet(person_name=RARE_NAME, sections=sections(RARE_NAME)))
 

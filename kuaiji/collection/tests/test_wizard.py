@@ -50,6 +50,8 @@ def fill_everything(client, departments, *, has_employer=True, qualification=Non
     submission = Submission.objects.get(applicant=client.applicant)
     from kuaiji.collection.services import missing_attachments
 
+    # The signed form is a print of the form downloaded now (see test_signed_form_status).
+    assert client.get(reverse("collection:basic_info_pdf")).status_code == 200
     for requirement in missing_attachments(submission):
         response = client.post(
             reverse("collection:upload_attachment", args=[requirement.slot]),

@@ -321,11 +321,11 @@ def test_pillow_decompression_bomb_warning_is_a_refusal(monkeypatch):
 
 
 def test_too_large_file_is_refused_before_decoding():
-    padded = encode(photo(), "JPEG") + b"\x00" * (5 * 1024 * 1024)
+    padded = encode(photo(), "JPEG") + b"\x00" * (11 * 1024 * 1024)
 
     error = refusal(padded)
 
-    assert (error.code, error.messages) == ("image_too_large", ["图片不能超过 4 MB，请压缩后重新上传"])
+    assert (error.code, error.messages) == ("image_too_large", ["图片不能超过 10 MB，请压缩后重新上传"])
 
 
 def test_size_limit_comes_from_settings(settings):

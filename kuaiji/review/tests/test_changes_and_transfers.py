@@ -23,6 +23,7 @@ def approved(submitted, reviewer_for):
 
 
 def submit(applicant):
+    helpers.re_sign(applicant)
     return applicant.post(
         reverse("collection:check"), {"commitment": "1", "version": helpers.version(applicant)}
     )

@@ -116,6 +116,7 @@ def _signed_in_staff(department, roles, **fields) -> Client:
 
 
 def _submit(client) -> None:
+    helpers.re_sign(client)
     response = client.post(
         reverse("collection:check"), {"commitment": "1", "version": helpers.version(client)}
     )

@@ -228,22 +228,88 @@
     });
   }
 
-  // Show upload progress for large photos on slow connections.
+  // Phone photos are often larger than the server accepts: a large JPEG/PNG is drawn onto a canvas no
+  // longer than MAX_SIDE on its long side and sent as a JPEG. createImageBitmap with imageOrientation
+  // "from-image" applies the EXIF rotation, so a portrait photo stays upright (the canvas drops EXIF).
+  var MAX_SIDE = 3000;
+  var SHRINK_ABOVE_BYTES = 3 * 1024 * 1024;
+  function downscaled(file) {
+    if (!/^image\/(jpeg|png)$/.test(file.type) || file.size <= SHRINK_ABOVE_BYTES || !window.createImageBitmap) {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) bitmap.close();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          if (!blob) { resolve(file); return; }
+          resolve(new File([blob], file.name.replace(/\.(png|jpe?g)$/i, "") + ".jpg", { type: "image/jpeg" }));
+        }, "image/jpeg", 0.88);
+      });
+    }).catch(function () { return file; });
+  }
+
+  // Uploads: shrink large photos, show progress, and put a refusal next to the slot. The server answers
+  // this background request in JSON (a redirect would show the page without the reason).
   function wireUploadProgress() {
     document.querySelectorAll("[data-upload-form]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         var bar = form.querySelector("progress");
-        if (!bar || !window.XMLHttpRequest || !window.FormData) return;
+        if (!bar || !window.XMLHttpRequest || !window.FormData || !window.Promise) return;
         event.preventDefault();
-        var request = new XMLHttpRequest();
-        request.open("POST", form.action);
-        bar.hidden = false;
-        request.upload.addEventListener("progress", function (e) {
-          if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+        var box = document.getElementById("slot-" + form.getAttribute("data-slot") + "-errors");
+        var showErrors = function (errors) {
+          bar.hidden = true;
+          // The refused photo's preview would look accepted: take it away and let a new one be chosen.
+          form.querySelectorAll(".upload-preview").forEach(function (preview) { preview.remove(); });
+          form.querySelectorAll("input[type=file]").forEach(function (input) { input.value = ""; });
+          if (!box) { window.alert(errors.join("\n")); return; }
+          box.innerHTML = "";
+          errors.forEach(function (text) {
+            var line = document.createElement("p");
+            line.textContent = text;
+            box.appendChild(line);
+          });
+          box.hidden = false;
+          box.focus();
+        };
+        var files = [];
+        form.querySelectorAll("input[type=file]").forEach(function (input) {
+          Array.prototype.forEach.call(input.files || [], function (file) { files.push(file); });
         });
-        request.addEventListener("load", function () { window.location.href = request.responseURL || window.location.href; });
-        request.addEventListener("error", function () { form.submit(); });
-        request.send(new FormData(form));
+        Promise.all(files.map(downscaled)).then(function (ready) {
+          var data = new FormData();
+          form.querySelectorAll("input[type=hidden]").forEach(function (input) { data.append(input.name, input.value); });
+          ready.forEach(function (file) { data.append("files", file, file.name); });
+          var request = new XMLHttpRequest();
+          request.open("POST", form.action);
+          request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+          bar.value = 0;
+          bar.hidden = false;
+          request.upload.addEventListener("progress", function (e) {
+            if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+          });
+          request.addEventListener("load", function () {
+            var answer = null;
+            try { answer = JSON.parse(request.responseText); } catch (error) { answer = null; }
+            if (answer && answer.errors) { showErrors(answer.errors); return; }
+            if (answer && answer.next) {
+              // Same page with a new #slot fragment would only scroll: reload it to show the new file.
+              var here = window.location.pathname + window.location.search;
+              if (answer.next.split("#")[0] === here) { window.location.hash = answer.next.split("#")[1] || ""; window.location.reload(); }
+              else window.location.href = answer.next;
+              return;
+            }
+            if (request.status === 413) { showErrors(["文件太大，请换一张较小的照片后重试"]); return; }
+            form.submit();
+          });
+          request.addEventListener("error", function () { showErrors(["网络连接中断，上传没有完成，请重试"]); });
+          request.send(data);
+        });
       });
     });
   }
@@ -254,6 +320,13 @@
     document.querySelectorAll("[data-image-viewer]").forEach(function (viewer) {
       var img = viewer.querySelector("img");
       var tools = viewer.querySelector(".viewer-tools");
+      // A zoomed image scrolls inside its frame: the keyboard must reach it too (WCAG 2.1.1).
+      var frame = viewer.querySelector(".viewer-frame");
+      if (frame && !frame.hasAttribute("tabindex")) {
+        frame.tabIndex = 0;
+        frame.setAttribute("role", "region");
+        frame.setAttribute("aria-label", (img && img.alt ? img.alt : "图片") + "（可用方向键滚动）");
+      }
       var scale = 1;
       var angle = 0;
       var apply = function () {
@@ -293,7 +366,20 @@
     });
   }
 
+  // A wide table scrolls sideways in its .table-wrap on a phone: the keyboard must reach it (WCAG 2.1.1).
+  function wireScrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.hasAttribute("tabindex")) return;
+      var caption = wrap.querySelector("caption");
+      var heading = wrap.previousElementSibling && /^H[1-6]$/.test(wrap.previousElementSibling.tagName) ? wrap.previousElementSibling : null;
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", ((caption || heading || document.querySelector("h1") || {}).textContent || "表格").trim() + "（可左右滚动）");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    wireScrollableTables();
     wireRequiredCheckbox();
     wireErrorSummaryLinks();
     wirePhotoPreview();

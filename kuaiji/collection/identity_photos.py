@@ -1,0 +1,50 @@
+"""The ID-card photos given at registration fill the ID-card slots of a new collection (defect 13).
+
+The person is not asked for the same photos twice. Each is copied to a new stored file (deleting or
+replacing the attachment must never remove the registration's photo); the slot's 删除 button is the way
+to replace it.
+"""
+
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from kuaiji.accounts.constants import IdentityPhotoKind
+from kuaiji.accounts.models import IdentityPhoto
+
+from .models import Attachment, Submission
+
+SLOT_OF_KIND = {IdentityPhotoKind.FRONT: "id_front", IdentityPhotoKind.BACK: "id_back"}
+
+
+@transaction.atomic
+def reuse_identity_photos(submission: Submission) -> list[Attachment]:
+    """Copy the owner's registration photos into the empty ID-card slots; returns what was added.
+
+    Called when a collection is started; a slot that already has a file is left alone."""
+    added: list[Attachment] = []
+    taken = set(submission.attachments.values_list("slot", flat=True))
+    photos = IdentityPhoto.objects.filter(owner=submission.applicant, kind__in=list(SLOT_OF_KIND))
+    for photo in photos.order_by("pk"):
+        slot = SLOT_OF_KIND[IdentityPhotoKind(photo.kind)]
+        if slot in taken:
+            continue
+        with photo.file.open("rb") as handle:
+            content = handle.read()
+        attachment = Attachment(
+            owner=submission.applicant,
+            submission=submission,
+            slot=slot,
+            content_type=photo.content_type,
+            sha256=photo.sha256,
+            size=photo.size,
+            width=photo.width,
+            height=photo.height,
+            original_name=photo.original_name or "注册时上传的证件照片",
+        )
+        attachment.file.save(f"{slot}{PurePath(photo.file.name).suffix}", ContentFile(content), save=False)
+        attachment.save()
+        taken.add(slot)
+        added.append(attachment)
+    return added
