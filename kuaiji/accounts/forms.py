@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -104,7 +106,14 @@ def password_fields():
     return first, second
 
 
-class DocumentFieldsMixin:
+# The mixins are used with a Form; to the type checker they are one.
+if TYPE_CHECKING:
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class DocumentFieldsMixin(_FormBase):
     """Cleans document type + number together through the one validator."""
 
     def clean_full_name(self):
@@ -113,8 +122,9 @@ class DocumentFieldsMixin:
     def clean_mobile(self):
         return clean_mobile(self.cleaned_data.get("mobile", ""))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         document_type = cleaned.get("document_type")
         raw = cleaned.get("document_number")
         if document_type and raw:
@@ -125,7 +135,7 @@ class DocumentFieldsMixin:
         return cleaned
 
 
-class PasswordPairMixin:
+class PasswordPairMixin(_FormBase):
     def check_password_pair(self, cleaned, *, document_number):
         password1 = cleaned.get("password1")
         password2 = cleaned.get("password2")

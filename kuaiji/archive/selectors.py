@@ -3,24 +3,26 @@
 
 import uuid
 from itertools import zip_longest
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from kuaiji.accounts.models import User
 from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.review.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
 
 
-def records_visible_to(staff) -> QuerySet[ArchiveRecord]:
+def records_visible_to(staff: User) -> QuerySet[ArchiveRecord]:
     """The archive records managed by a department in the staff member's scope."""
     return ArchiveRecord.objects.filter(department__in=department_ids_in_scope(staff))
 
 
 def search_archive(
     *,
-    staff,
+    staff: User,
     name: str = "",
     document_number: str = "",
     employer: str = "",
@@ -53,7 +55,7 @@ def search_archive(
     return records.order_by("-updated_at", "id")
 
 
-def get_record_for_staff(staff, record_id_or_uuid) -> ArchiveRecord:
+def get_record_for_staff(staff: User, record_id_or_uuid: int | uuid.UUID | str) -> ArchiveRecord:
     """The record, or the same 404 whether it does not exist or is outside the staff member's scope.
 
     Pages pass the public uuid; an integer primary key is accepted for internal callers only."""
@@ -88,7 +90,7 @@ def get_version(record: ArchiveRecord, number: int) -> ArchiveVersion:
     return version
 
 
-def section_rows(answers: dict) -> list[dict]:
+def section_rows(answers: dict[str, Any]) -> list[dict[str, Any]]:
     """A version's answers as labelled rows, section by section (as on the printed form)."""
     return [
         {"key": key, "title": form.title, "rows": form.rows(answers.get(key, {}))}
@@ -96,7 +98,7 @@ def section_rows(answers: dict) -> list[dict]:
     ]
 
 
-def compare_versions(old: ArchiveVersion, new: ArchiveVersion) -> list[dict]:
+def compare_versions(old: ArchiveVersion, new: ArchiveVersion) -> list[dict[str, Any]]:
     """Each section's rows as ``(label, old value, new value, changed)``.
 
     Rows are matched by label; a label that repeats (工作经历, 非全日制学历) is matched entry by entry,

@@ -11,6 +11,7 @@ import os
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = HERE.parent.parent / "test-artifacts" / "screenshots"
 
-VIEWPORTS = {
+VIEWPORTS: dict[str, dict[str, Any]] = {
     "phone": {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1280, "height": 800}},
 }

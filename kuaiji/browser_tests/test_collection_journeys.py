@@ -171,7 +171,9 @@ def test_with_a_work_unit(page: Page, shot, applicant, reference_data, photos):
     page.get_by_role("button", name="上传照片").click()
     message = page.locator(".notice-success")
     expect(message).to_contain_text("295×413 像素")
-    size_kb = int(re.search(r"(\d+) KB", message.inner_text()).group(1))
+    found = re.search(r"(\d+) KB", message.inner_text())
+    assert found, message.inner_text()
+    size_kb = int(found.group(1))
     assert size_kb <= 100
     preview = page.locator(".portrait-preview img")
     expect(preview).to_be_visible()

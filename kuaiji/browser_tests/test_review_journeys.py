@@ -199,6 +199,7 @@ def shot():
     def one(page: Page, name: str, viewport: str, full_page: bool) -> Path:
         path = SCREENSHOTS / f"{TEST_NAME}-{viewport}-{next(steps):02d}-{name}.png"
         page.screenshot(path=str(path), full_page=full_page)
+        assert page.viewport_size is not None
         screen_width = page.viewport_size["width"]
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert max(scroll_width, inner_width) <= screen_width, (
@@ -207,6 +208,7 @@ def shot():
         return path
 
     def take(page: Page, name: str, *, both: bool = False, full_page: bool = True) -> None:
+        assert page.viewport_size is not None
         phone = page.viewport_size["width"] < 600
         one(page, name, "phone" if phone else "desktop", full_page)
         if both and phone:

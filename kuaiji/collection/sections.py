@@ -7,6 +7,7 @@ on the personal basic information form.
 
 import re
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -116,7 +117,7 @@ class SectionForm(KuaijiForm):
         }
 
     @classmethod
-    def rows(cls, answers: dict) -> list[tuple[str, str]]:
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         raise NotImplementedError
 
 
@@ -173,13 +174,14 @@ class PersonalForm(SectionForm):
             raise ValidationError("新的手机号码需要先获取短信验证码并验证", code="mobile_unverified")
         return mobile
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         _future_date_check(self, "birth_date")
         return cleaned
 
     @classmethod
-    def rows(cls, answers):
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         path = " ".join(d.name for d in division_path(answers.get("residence_division", "")))
         return [
             ("姓名", answers.get("full_name", "")),
@@ -200,8 +202,9 @@ class HistoryEntryForm(forms.Form):
     ended = _month_field("结束年月", required=False, help_text="")
     post = _text("岗位", required=False, max_length=50)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         if any(cleaned.get(name) for name in ("unit", "started", "ended", "post")):
             for name, label in (("unit", "单位名称"), ("started", "开始年月"), ("ended", "结束年月")):
                 if not cleaned.get(name) and name not in self.errors:
@@ -244,14 +247,16 @@ class EmployerForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in rules.EMPLOYER_FIELDS:  # required when there is a work unit
-            self.fields[name].required_on_submit = True
+            # A marker the field template reads (not a Field attribute).
+            self.fields[name].required_on_submit = True  # type: ignore[attr-defined]
 
     def clean_credit_code(self):
         value = self.cleaned_data.get("credit_code", "")
         return clean_credit_code(value) if value else ""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         for field, message in rules.employer_errors(cleaned).items():
             if field not in self.errors:
                 self.add_error(field, message)
@@ -268,8 +273,8 @@ class EmployerForm(SectionForm):
         return data
 
     @classmethod
-    def rows(cls, answers):
-        department = Department.objects.filter(pk=answers.get("management_department")).first()
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
+        department = Department.objects.filter(pk=answers.get("management_department") or 0).first()
         rows = [("是否有工作单位", "是" if answers.get("has_employer") else "否")]
         if answers.get("has_employer"):
             path = " ".join(d.name for d in division_path(answers.get("employer_division", "")))
@@ -300,8 +305,9 @@ class PartTimeEducationForm(forms.Form):
     graduated_on = _date_field("毕业日期", required=False)
     certificate_number = _text("证书编号", required=False, max_length=40)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         if any(
             cleaned.get(name) for name in ("level", "school", "major", "graduated_on", "certificate_number")
         ):
@@ -335,8 +341,9 @@ class EducationForm(SectionForm):
         help_text="勾选后，请在附件中上传工作单位出具的学历证明",
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         _future_date_check(self, "graduated_on")
         for field, message in rules.education_errors(cleaned).items():
             if field not in self.errors:
@@ -344,7 +351,7 @@ class EducationForm(SectionForm):
         return cleaned
 
     @classmethod
-    def rows(cls, answers):
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         rows = [
             ("全日制学历", _label(EducationLevel.choices, answers.get("level"))),
             ("学位", _label(Degree.choices, answers.get("degree"))),
@@ -384,10 +391,12 @@ class QualificationForm(SectionForm):
         super().__init__(*args, **kwargs)
         # Required when the level (post, abacus level) above them is not 无.
         for name in (*rules.QUALIFICATION_DETAIL_FIELDS, "appointed_on", "abacus_certificate_number"):
-            self.fields[name].required_on_submit = True
+            # A marker the field template reads (not a Field attribute).
+            self.fields[name].required_on_submit = True  # type: ignore[attr-defined]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         for field in ("qualification_obtained_on", "appointed_on"):
             _future_date_check(self, field)
         for field, message in rules.qualification_errors(cleaned).items():
@@ -396,7 +405,7 @@ class QualificationForm(SectionForm):
         return cleaned
 
     @classmethod
-    def rows(cls, answers):
+    def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
         rows = [("专业技术资格", _label(QualificationLevel.choices, answers.get("qualification_level")))]
         if answers.get("qualification_level") not in (None, "", QualificationLevel.NONE):
             rows += [
@@ -414,7 +423,7 @@ class QualificationForm(SectionForm):
         return rows
 
 
-SECTION_FORMS = {
+SECTION_FORMS: dict[str, type[SectionForm]] = {
     form.section: form for form in (PersonalForm, EmployerForm, EducationForm, QualificationForm)
 }
 FORMSETS = {"employer": ("history", HistoryFormSet), "education": ("part_time", PartTimeFormSet)}

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .constants import EVENT_LABELS, Status
-from .models import Revision
+from .models import Revision, Submission
 
 KNOWN_EMPLOYER_FIELDS = ("employer_name", "employer_nature", "employer_division", "employer_address")
 
 
-def known_employer(credit_code: str) -> dict | None:
+def known_employer(credit_code: str) -> dict[str, str] | None:
     """What the latest approved record says about the unit with ``credit_code`` (name, nature, region,
     address), or None. Organisational facts only — nothing about the person who entered them."""
     if not credit_code:
@@ -35,7 +35,7 @@ class HistoryEntry:
     label: str
 
 
-def submission_history(submission) -> list[HistoryEntry]:
+def submission_history(submission: Submission) -> list[HistoryEntry]:
     """What happened to a submission, oldest first, as its applicant sees it (the pages and the API).
 
     Only the steps of the submission itself: what staff looked at is not the applicant's business."""

@@ -137,7 +137,7 @@ def detail(request, submission_uuid):
     if revision is None:
         raise Http404
     sections = _section_rows(revision.answers)
-    previous = _section_rows(submission.based_on.answers) if submission.based_on_id else None
+    previous = _section_rows(submission.based_on.answers) if submission.based_on is not None else None
     if previous is not None:
         sections = _with_differences(sections, previous)
     requirements = required_attachments(revision.answers)
