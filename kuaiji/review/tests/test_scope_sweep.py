@@ -189,9 +189,12 @@ def _kwargs_for(url_name, keywords, region) -> dict:
 
 
 def _variants(url_name, keywords, mine: Region, theirs: Region):
-    """(label, url, url for the owner's control or None) for each way to reach ``theirs``'s objects."""
+    """(label, url, who opens the control, control url) for each way to reach ``theirs``'s objects.
+
+    The control shows the refusal is the scope's, not a URL that answers 404 to everyone: the owner
+    opens the same URL; for a child id under my parent, I open my own parent with my own child."""
     url = reverse(url_name, kwargs=_kwargs_for(url_name, keywords, theirs))
-    yield "their ids", url, url
+    yield "their ids", url, "owner", url
     own = _kwargs_for(url_name, keywords, mine)
     foreign = _kwargs_for(url_name, keywords, theirs)
     for child in CHILD_IDS:
@@ -199,7 +202,8 @@ def _variants(url_name, keywords, mine: Region, theirs: Region):
             yield (
                 f"their {child} under my parent",
                 reverse(url_name, kwargs={**own, child: foreign[child]}),
-                None,
+                "me",
+                reverse(url_name, kwargs=own),
             )
 
 
@@ -225,15 +229,16 @@ def test_another_regions_ids_are_refused_on_every_staff_url(regions, departments
     for url_name, keywords in staff_patterns():
         if not keywords:
             continue
-        for label, url, control_url in _variants(url_name, keywords, regions[mine], regions[theirs]):
+        for label, url, who, control_url in _variants(url_name, keywords, regions[mine], regions[theirs]):
             swept += 1
-            control = {}
-            if control_url is not None:
-                control["GET"] = owner.get(control_url).status_code
-                control["POST"] = _post_rolled_back(owner, control_url).status_code
-                for method, status in control.items():
-                    if status in (403, 404):
-                        failures.append(f"{url_name} ({label}): the owning region gets {status} on {method}")
+            controller = owner if who == "owner" else me
+            control = {
+                "GET": controller.get(control_url).status_code,
+                "POST": _post_rolled_back(controller, control_url).status_code,
+            }
+            for method, status in control.items():
+                if status in (403, 404):
+                    failures.append(f"{url_name} ({label}): the control ({who}) gets {status} on {method}")
             for method, response in (("GET", me.get(url)), ("POST", me.post(url))):
                 allowed = {403, 404} | ({405} if control.get(method, 405) == 405 else set())
                 if response.status_code not in allowed:
