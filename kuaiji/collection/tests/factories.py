@@ -15,9 +15,11 @@ Tests that test the wizard's pages or the API's flow still go through them; this
 they start from.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import UploadedFile
 
 import factory
 
@@ -44,8 +46,19 @@ def province_reviewer() -> User:
     return staff
 
 
-def fill(submission: Submission, *, department_id: int, sections: dict[str, dict[str, Any]]) -> None:
-    """Every section, the portrait and each attachment the answers need."""
+Upload = Callable[[str], UploadedFile]
+
+
+def fill(
+    submission: Submission,
+    *,
+    department_id: int,
+    sections: dict[str, dict[str, Any]],
+    omit: tuple[str, ...] = (),
+    upload_for: Upload | None = None,
+) -> None:
+    """Every section but ``omit``, the portrait and each attachment the answers need (``upload_for(slot)``
+    gives the file of a slot; a small grey image by default)."""
     data = {
         "personal": {**helpers.PERSONAL, "mobile": submission.applicant.mobile},
         "employer": helpers.employer(department_id),
@@ -53,13 +66,18 @@ def fill(submission: Submission, *, department_id: int, sections: dict[str, dict
         "qualification": helpers.QUALIFICATION_NONE,
     }
     for section, values in data.items():
+        if section in omit:
+            continue
         values = {**values, **sections.get(section, {})}
         submission.refresh_from_db()
         services.save_section(submission, section=section, data=values, expected_version=submission.version)
     if services.portrait_of(submission) is None:
         services.set_portrait(submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800))))
     for requirement in services.missing_attachments(submission):
-        upload = helpers.image_upload(name=f"{requirement.slot}.jpg", size=(320, 240))
+        if upload_for is not None:
+            upload = upload_for(requirement.slot)
+        else:
+            upload = helpers.image_upload(name=f"{requirement.slot}.jpg", size=(320, 240))
         services.add_attachment(submission, slot=requirement.slot, upload=upload)
     submission.refresh_from_db()
 
@@ -85,7 +103,8 @@ def _decide(submission: Submission, *, outcome: str, reviewer: User | None) -> N
 class SubmissionFactory(factory.Factory[Submission]):
     """Options: ``applicant`` (a new one by default), ``department`` (division code of the management
     department, 630102 城东区 by default), ``transfer_to`` (a transfer's new department, 632801 格尔木),
-    ``sections`` (section data merged over the helpers' answers), ``reviewer`` (for the decisions)."""
+    ``sections`` (section data merged over the helpers' answers), ``omit`` (sections left unfilled, for a
+    draft or complete one), ``upload_for`` (slot → the file to attach), ``reviewer`` (for the decisions)."""
 
     class Meta:
         model = Submission
@@ -104,6 +123,8 @@ class SubmissionFactory(factory.Factory[Submission]):
     department = "630102"
     transfer_to = "632801"
     sections: Any = factory.LazyFunction(dict)
+    omit: tuple[str, ...] = ()
+    upload_for: Upload | None = None
     reviewer = None
 
     @classmethod
@@ -120,6 +141,8 @@ class SubmissionFactory(factory.Factory[Submission]):
         department: str,
         transfer_to: str,
         sections: dict[str, dict[str, Any]],
+        omit: tuple[str, ...],
+        upload_for: Upload | None,
         reviewer: User | None,
     ) -> Submission:
         if stage not in STAGES:
@@ -132,9 +155,17 @@ class SubmissionFactory(factory.Factory[Submission]):
         submission.refresh_from_db()
         if stage == "draft":
             return submission
-        fill(submission, department_id=departments[department].pk, sections=sections)
+        fill(
+            submission,
+            department_id=departments[department].pk,
+            sections=sections,
+            omit=omit,
+            upload_for=upload_for,
+        )
         if stage == "complete":
             return submission
+        if omit:
+            raise ValueError("sections can be left out of a draft or a complete one only")
         submission = _submit(submission)
         if stage == "submitted":
             return submission

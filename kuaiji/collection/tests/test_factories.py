@@ -6,6 +6,7 @@ from kuaiji.archive.models import ArchiveRecord, ArchiveVersion
 from kuaiji.collection import services
 from kuaiji.collection.constants import Status, SubmissionKind
 
+from . import helpers
 from .factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,18 @@ def test_options_reach_the_answers(departments):
 def test_an_unknown_stage_is_refused(departments):
     with pytest.raises(ValueError, match="unknown stage"):
         SubmissionFactory.create(stage="archived")
+
+
+def test_sections_can_be_left_out_and_files_chosen(departments):
+    chosen = []
+
+    def upload_for(slot):
+        chosen.append(slot)
+        return helpers.image_upload(name=f"{slot}.jpg")
+
+    submission = SubmissionFactory.create(omit=("employer",), upload_for=upload_for)
+    assert set(services.validated_answers(submission)) == {"personal", "education", "qualification"}
+    assert sorted(chosen) == sorted(a.slot for a in submission.attachments.exclude(slot="portrait"))
+    assert chosen
+    with pytest.raises(ValueError, match="left out"):
+        SubmissionFactory.create(submitted=True, omit=("employer",))
