@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -196,6 +196,8 @@ class RegistrationForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
 
 
 class SignInForm(KuaijiForm):
+    # Set in accounts.views, next to the sign-in view that shows it.
+    wrong_credentials_message: ClassVar[str]
     login = forms.CharField(
         label="证件号码或手机号码",
         max_length=40,
@@ -219,6 +221,8 @@ class SignInForm(KuaijiForm):
 
 
 class StaffSignInForm(KuaijiForm):
+    # Set in accounts.views, next to the sign-in view that shows it.
+    wrong_credentials_message: ClassVar[str]
     username = forms.CharField(
         label="用户名",
         max_length=64,

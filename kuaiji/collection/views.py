@@ -2,6 +2,7 @@
 JavaScript, keeps what was typed, and saves the draft on every step."""
 
 import contextlib
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -92,7 +93,7 @@ def overview(request):
     """The applicant's home: status, department, due date, history and reasons; or a start button."""
     user = request.user
     submission = services.latest_submission(user)
-    context = {
+    context: dict[str, Any] = {
         "submission": submission,
         "masked_document_number": mask_document_number(user.document_number or ""),
         "masked_mobile": mask_mobile(user.mobile) if user.mobile else "",
@@ -454,7 +455,7 @@ def attachments(request):
     submission = _editable_submission(request)
     answers = services.validated_answers(submission)
     requirements = required_attachments(answers)
-    files = {}
+    files: dict[str, list[Attachment]] = {}
     for attachment in submission.attachments.exclude(slot=services.PORTRAIT_SLOT):
         files.setdefault(attachment.slot, []).append(attachment)
     slots = [{"requirement": req, "files": files.get(req.slot, [])} for req in requirements]
