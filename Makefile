@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 demo: $(VENV)/.installed-base
 	PORT=$(PORT) bin/demo
 
-## Run the whole suite: ruff, pytest on SQLite, on PostgreSQL, and the browser journeys.
+## Run the whole suite: ruff, mypy, pytest on SQLite, on PostgreSQL, and the browser journeys.
 test: $(VENV)/.installed-dev node_modules/.installed
 	bin/run-tests
 

@@ -16,7 +16,7 @@ def _admin_login(request, extra_context=None):
 
 # Only platform administrators (is_staff) whose session passed the second factor reach the admin.
 admin.site.__class__ = OTPAdminSite
-admin.site.login = _admin_login
+admin.site.login = _admin_login  # type: ignore[method-assign]  # the second factor guards the admin
 
 
 def api_not_found(request):

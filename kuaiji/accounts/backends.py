@@ -30,7 +30,8 @@ def find_applicant(login: str) -> User | None:
 class ApplicantBackend(ModelBackend):
     """Applicants sign in with a document number (or their verified mobile) and a password."""
 
-    def authenticate(self, request, login=None, password=None, **kwargs):
+    # Django passes the credentials by name: ``login`` (not ``username``) keeps staff usernames out.
+    def authenticate(self, request, login=None, password=None, **kwargs):  # type: ignore[override]
         if login is None or password is None:
             return None
         user = find_applicant(login)

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -131,7 +133,14 @@ def password_fields():
     return first, second
 
 
-class DocumentFieldsMixin:
+# The mixins are used with a Form; to the type checker they are one.
+if TYPE_CHECKING:
+    _FormBase = forms.Form
+else:
+    _FormBase = object
+
+
+class DocumentFieldsMixin(_FormBase):
     """Cleans document type + number together through the one validator."""
 
     def clean_full_name(self):
@@ -140,8 +149,9 @@ class DocumentFieldsMixin:
     def clean_mobile(self):
         return clean_mobile(self.cleaned_data.get("mobile", ""))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         document_type = cleaned.get("document_type")
         raw = cleaned.get("document_number")
         if document_type and raw:
@@ -152,7 +162,7 @@ class DocumentFieldsMixin:
         return cleaned
 
 
-class PasswordPairMixin:
+class PasswordPairMixin(_FormBase):
     def check_password_pair(self, cleaned, *, document_number):
         password1 = cleaned.get("password1")
         password2 = cleaned.get("password2")
@@ -213,6 +223,8 @@ class RegistrationForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
 
 
 class SignInForm(KuaijiForm):
+    # Set in accounts.views, next to the sign-in view that shows it.
+    wrong_credentials_message: ClassVar[str]
     login = forms.CharField(
         label="证件号码或手机号码",
         max_length=40,
@@ -236,6 +248,8 @@ class SignInForm(KuaijiForm):
 
 
 class StaffSignInForm(KuaijiForm):
+    # Set in accounts.views, next to the sign-in view that shows it.
+    wrong_credentials_message: ClassVar[str]
     username = forms.CharField(
         label="用户名",
         max_length=64,

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -11,8 +12,8 @@ from kuaiji.core.constants import DocumentType
 from .constants import AccountType, AppealReason, AppealStatus, IdentityPhotoKind, SmsPurpose
 
 
-class UserManager(BaseUserManager):
-    def create_user(self, username=None, password=None, **fields):
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, username: str | None = None, password: str | None = None, **fields: Any) -> "User":
         user = self.model(username=username or None, **fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -76,7 +77,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("账号")

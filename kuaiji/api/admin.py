@@ -113,7 +113,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at", "client_ip"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "user__username", "user__full_name"]
-    fields = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at", "client_ip"]
+    fields = ("prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at", "client_ip")
     readonly_fields = fields
     actions = [revoke_tokens]
 

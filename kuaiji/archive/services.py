@@ -1,13 +1,19 @@
 """Writing the archive. Called by the review decision, inside its transaction."""
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from kuaiji.regions.models import Department
 
 from .models import ArchiveRecord, ArchiveVersion
 
+if TYPE_CHECKING:
+    from kuaiji.accounts.models import User
+    from kuaiji.collection.models import Revision, Submission
 
-def record_approval(*, submission, revision, reviewer) -> ArchiveVersion:
+
+def record_approval(*, submission: "Submission", revision: "Revision", reviewer: "User") -> ArchiveVersion:
     """The approved revision becomes the person's current archive version; earlier ones are kept."""
     answers = revision.answers
     personal = answers.get("personal", {})

@@ -168,9 +168,9 @@ def compare(request, record_uuid):
         return HttpResponseBadRequest("该档案还没有版本")
     by_number = {version.number: version for version in versions}
     latest = versions[-1]
-    chosen_new = by_number.get(_version_number(request.GET.get("new")), latest)
+    chosen_new = by_number.get(_version_number(request.GET.get("new")) or 0, latest)
     default_old = by_number.get(chosen_new.number - 1, versions[0])
-    chosen_old = by_number.get(_version_number(request.GET.get("old")), default_old)
+    chosen_old = by_number.get(_version_number(request.GET.get("old")) or 0, default_old)
     old, new = sorted((chosen_old, chosen_new), key=lambda version: version.number)
     record_event(
         action="staff.compared_archive_versions",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +17,9 @@ class AuditSearchForm(forms.Form):
     occurred_to = forms.DateField(label=_("至"), required=False)
     client_ip = forms.GenericIPAddressField(label=_("客户端地址"), required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Django's Form.clean returns cleaned_data
         start, end = cleaned.get("occurred_from"), cleaned.get("occurred_to")
         if start and end and start > end:
             self.add_error("occurred_to", _("结束日期不能早于开始日期"))

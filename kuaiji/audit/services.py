@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import HttpRequest
@@ -7,11 +7,16 @@ from kuaiji.core.http import client_ip
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kuaiji.accounts.models import User
+
 
 def record_event(
     *,
     action: str,
-    actor=None,
+    actor: "User | AnonymousUser | None" = None,  # an anonymous one is recorded as no actor
     target: models.Model | None = None,
     request: HttpRequest | None = None,
     ip: str | None = None,
@@ -25,7 +30,7 @@ def record_event(
         target_id = str(getattr(target, "uuid", None) or target.pk)
     return AuditEvent.objects.create(
         action=action,
-        actor=actor,
+        actor=actor,  # type: ignore[misc]  # an anonymous user was replaced by None above
         target_type=target._meta.label_lower if target is not None else "",
         target_id=target_id,
         client_ip=ip or (client_ip(request) if request is not None else None),

@@ -203,7 +203,7 @@ def test_forgotten_password(page: Page, shot):
 
 
 def test_legacy_activation(page: Page, shot):
-    holder = LegacyHolderFactory()
+    holder = LegacyHolderFactory.create()
     mobile = fake_mobile(rng=random.Random(7))
     page.goto("/sign-in/")
     page.get_by_role("link", name="原持有会计从业资格证书人员：设置密码").click()
@@ -300,7 +300,7 @@ def test_account_page_and_staff_pages(page: Page, shot):
     shot(page, "account-password-changed")
     sign_out(page)
 
-    staff = StaffFactory()
+    staff = StaffFactory.create()
     OutboxBackend().send(
         mobile=user.mobile, text="【会计人员信息管理平台】验证码 123456，您正在找回密码，5 分钟内有效。"
     )

@@ -33,11 +33,9 @@ from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.tests.factories import PASSWORD, ApplicantFactory, StaffFactory, current_token
 from kuaiji.archive.models import ArchiveRecord
 from kuaiji.calendar.seeding import seed_special_days
-from kuaiji.collection import form_status, services
 from kuaiji.collection.constants import Status, SubmissionKind
 from kuaiji.collection.models import Notice, Submission
-from kuaiji.collection.tests import helpers
-from kuaiji.core.portraits import normalise_portrait
+from kuaiji.collection.tests.factories import SubmissionFactory
 from kuaiji.core.validators import mask_document_number
 from kuaiji.regions.demo import ensure_demo_departments
 from kuaiji.regions.loader import load_divisions
@@ -94,36 +92,19 @@ def reference_data():
     return departments
 
 
-def prefill(person, departments):
-    """A first collection, complete but not submitted: employed in 城东区, 无 qualification."""
-    submission = services.start_collection(person)
-    services.accept_notice(submission, notice=services.current_notice(), expected_version=submission.version)
-    for section, data in (
-        ("personal", {**helpers.PERSONAL, "mobile": person.mobile}),
-        ("employer", helpers.employer(departments["630102"].pk)),
-        ("education", helpers.EDUCATION),
-        ("qualification", helpers.QUALIFICATION_NONE),
-    ):
-        services.save_section(submission, section=section, data=data, expected_version=submission.version)
-    services.set_portrait(submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800))))
-    accents = {"id_front": (40, 90, 160), "id_back": (60, 130, 110), "education_certificate": (150, 40, 40)}
-    form_status.record_form_generated(submission)  # the form printed and signed is of these answers
-    for requirement in services.missing_attachments(submission):
-        accent = accents.get(requirement.slot, (110, 110, 110))
-        attachment = services.add_attachment(
-            submission, slot=requirement.slot, upload=image_file(f"{requirement.slot}.jpg", accent)
-        )
-        if requirement.slot == form_status.SIGNED_FORM_SLOT:
-            form_status.stamp_signed_form(submission, attachment)
-    assert not services.missing_attachments(submission)
-    submission.refresh_from_db()
-    return submission
+ACCENTS = {"id_front": (40, 90, 160), "id_back": (60, 130, 110), "education_certificate": (150, 40, 40)}
+
+
+def accented_upload(slot):
+    """Each slot's image in its own colour, so the screenshots show which is which."""
+    return image_file(f"{slot}.jpg", ACCENTS.get(slot, (110, 110, 110)))
 
 
 @pytest.fixture
 def applicant(reference_data):
     person = ApplicantFactory(document_number=DOCUMENT_NUMBER, full_name=FULL_NAME)
-    prefill(person, reference_data)
+    # A first collection, complete but not submitted: employed in 城东区, 无 qualification.
+    SubmissionFactory.create(complete=True, applicant=person, upload_for=accented_upload)
     return person
 
 
@@ -131,8 +112,7 @@ def applicant(reference_data):
 def overdue(reference_data):
     """Someone else's first collection, submitted long ago and now past its due date."""
     person = ApplicantFactory(full_name=OTHER_NAME)
-    submission = prefill(person, reference_data)
-    services.submit(submission, expected_version=submission.version, commitment_accepted=True)
+    submission = SubmissionFactory.create(submitted=True, applicant=person, upload_for=accented_upload)
     long_ago = timezone.now() - timedelta(days=12)
     Submission.objects.filter(pk=submission.pk).update(
         submitted_at=long_ago, due_on=timezone.localdate() - timedelta(days=2)
@@ -202,6 +182,7 @@ def shot():
     def one(page: Page, name: str, viewport: str, full_page: bool) -> Path:
         path = SCREENSHOTS / f"{TEST_NAME}-{viewport}-{next(steps):02d}-{name}.png"
         page.screenshot(path=str(path), full_page=full_page)
+        assert page.viewport_size is not None
         screen_width = page.viewport_size["width"]
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert max(scroll_width, inner_width) <= screen_width, (
@@ -211,6 +192,7 @@ def shot():
         return path
 
     def take(page: Page, name: str, *, both: bool = False, full_page: bool = True) -> None:
+        assert page.viewport_size is not None
         phone = page.viewport_size["width"] < 600
         one(page, name, "phone" if phone else "desktop", full_page)
         if both and phone:

@@ -7,6 +7,7 @@ code only says what each condition means.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -40,10 +41,11 @@ class SlotRequirement:
     template: str = ""  # a static path of a template to download, where there is one
 
 
-def required_attachments(answers: dict) -> list[SlotRequirement]:
+def required_attachments(answers: dict[str, Any]) -> list[SlotRequirement]:
     """The attachment slots these answers need, in the order they are shown, each with why."""
     required = []
-    for slot in settings.KUAIJI_ATTACHMENT_SLOTS:
+    slots: list[dict[str, Any]] = settings.KUAIJI_ATTACHMENT_SLOTS
+    for slot in slots:
         if CONDITIONS[slot["when"]](answers):
             required.append(
                 SlotRequirement(

@@ -13,6 +13,7 @@ class NoDepartment(Exception):
 def provincial_department_of(department: Department) -> Department:
     node = department
     while node.parent_id is not None and node.level != DepartmentLevel.PROVINCE:
+        assert node.parent is not None  # parent_id is set
         node = node.parent
     return node
 

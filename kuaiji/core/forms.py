@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.renderers import TemplatesSetting
 
 
@@ -17,18 +18,21 @@ class KuaijiForm(forms.Form):
     # Fields that are optional for the form's intermediate actions (e.g. asking for an SMS code) but
     # required on the final submit: marked with * like the others.
     required_on_submit: tuple[str, ...] = ()
+    # Set by Django's BaseForm.full_clean; the views reset it to redisplay a form without its errors.
+    _errors: forms.utils.ErrorDict | None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.required_on_submit:
             if name in self.fields:
-                self.fields[name].required_on_submit = True
+                # A marker the field template reads (not a Field attribute).
+                self.fields[name].required_on_submit = True  # type: ignore[attr-defined]
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor id, message) for the error summary box at the top of the page."""
         items = [("", str(message)) for message in self.non_field_errors()]
         for name, errors in self.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS:
+            if name == NON_FIELD_ERRORS:
                 continue
             anchor = self[name].auto_id or ""
             if anchor and isinstance(self.fields[name].widget, forms.MultiWidget):

@@ -225,7 +225,9 @@ def _face_classifier() -> Any:
     if classifier is None:
         import cv2
 
-        classifier = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+        # cv2's stubs omit the data module.
+        cascades: str = cv2.data.haarcascades  # type: ignore[attr-defined]
+        classifier = cv2.CascadeClassifier(cascades + "haarcascade_frontalface_default.xml")
         if classifier.empty():
             raise ImproperlyConfigured("OpenCV's haarcascade_frontalface_default.xml could not be loaded")
         _classifiers.frontal_face = classifier

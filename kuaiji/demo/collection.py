@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from kuaiji.collection import services
 from kuaiji.collection.constants import Status
-from kuaiji.collection.models import Submission
+from kuaiji.collection.models import Notice, Submission
 from kuaiji.core.fakes import fake_credit_code
 from kuaiji.core.portraits import normalise_portrait
 
@@ -78,7 +78,7 @@ def _answers(person, department_id: int, *, county: str) -> dict:
 
 def _submit_filled(person, department, county: str):
     submission = services.start_collection(person)
-    services.accept_notice(submission, notice=services.current_notice(), expected_version=submission.version)
+    services.accept_notice(submission, notice=_notice(), expected_version=submission.version)
     for section, data in _answers(person, department.pk, county=county).items():
         services.save_section(submission, section=section, data=data, expected_version=submission.version)
     services.set_portrait(submission, portrait=normalise_portrait(_portrait()), original_name="portrait.jpg")
@@ -112,10 +112,14 @@ def ensure_demo_submissions(*, applicants: dict, departments: dict, reviewer=Non
     halfway = applicants.get("马海军")
     if halfway is not None and not Submission.objects.filter(applicant=halfway).exists():
         submission = services.start_collection(halfway)
-        services.accept_notice(
-            submission, notice=services.current_notice(), expected_version=submission.version
-        )
+        services.accept_notice(submission, notice=_notice(), expected_version=submission.version)
         personal = _answers(halfway, departments["630100"].pk, county="632801")["personal"]
         services.save_section(
             submission, section="personal", data=personal, expected_version=submission.version
         )
+
+
+def _notice() -> Notice:
+    notice = services.current_notice()
+    assert notice is not None, "the demo data has a notice"
+    return notice

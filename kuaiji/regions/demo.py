@@ -87,7 +87,7 @@ def ensure_demo_departments() -> dict[str, Department]:
             division=county,
             name=name,
             level=DepartmentLevel.COUNTY,
-            parent=departments[county.parent_id],
+            parent=departments[county.parent_id or ""],
             phone=phone,
         )
     return departments

@@ -33,7 +33,8 @@ class DivisionWidget(forms.MultiWidget):
                 options = []
             else:
                 options = [(d.code, d.name) for d in divisions_in_force(parent_code=parent)]
-            widget.choices = [("", f"请选择{LEVEL_LABELS[index]}"), *options]
+            # Each subwidget is a forms.Select; MultiWidget types them as Widget.
+            widget.choices = [("", f"请选择{LEVEL_LABELS[index]}"), *options]  # type: ignore[attr-defined]
         context = super().get_context(name, selected, attrs)
         for index, subwidget in enumerate(context["widget"]["subwidgets"]):
             subwidget["attrs"]["aria-label"] = LEVEL_LABELS[index]

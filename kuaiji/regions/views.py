@@ -33,7 +33,8 @@ def division_list(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "divisions": [
-                {"code": d.code, "name": d.name, "has_children": d.has_children}
+                # has_children is annotated by divisions_in_force.
+                {"code": d.code, "name": d.name, "has_children": d.has_children}  # type: ignore[attr-defined]
                 for d in divisions.only("code", "name")
             ]
         },

@@ -67,6 +67,7 @@ def report_overdue(*, today: date) -> list[dict]:
         groups__name=StaffRole.DEPARTMENT_ADMIN,
         is_active=True,
     ).distinct():
+        assert admin.department_id is not None  # filtered on department__in
         admins.setdefault(admin.department_id, []).append(admin)
     summary = []
     for department, count, oldest in rows:

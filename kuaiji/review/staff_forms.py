@@ -54,7 +54,8 @@ class StaffCreateForm(KuaijiForm):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = (
+        # A ModelChoiceField; form.fields types its values as Field.
+        self.fields["department"].queryset = (  # type: ignore[attr-defined]
             departments_in_scope(admin).filter(is_active=True).order_by("division_id")
         )
 

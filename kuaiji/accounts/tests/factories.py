@@ -1,6 +1,7 @@
 """Factories for accounts: generated people only (valid check digits, made-up names)."""
 
 import random
+from typing import Any
 
 from django.utils import timezone
 
@@ -16,16 +17,17 @@ rng = random.Random(20261125)
 PASSWORD = "Kuaiji2026pass"
 
 
-class ApplicantFactory(factory.django.DjangoModelFactory):
+class ApplicantFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     account_type = AccountType.APPLICANT
     document_type = DocumentType.RESIDENT_ID
-    document_number = factory.LazyFunction(lambda: fake_resident_id(rng=rng))
+    # Declared as Any: StaffFactory replaces the generated values with plain ones.
+    document_number: Any = factory.LazyFunction(lambda: fake_resident_id(rng=rng))
     full_name = factory.LazyFunction(lambda: fake_person_name(rng=rng))
-    mobile = factory.LazyFunction(lambda: fake_mobile(rng=rng))
+    mobile: Any = factory.LazyFunction(lambda: fake_mobile(rng=rng))
     mobile_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -54,7 +56,7 @@ class StaffFactory(ApplicantFactory):
 STAFF_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, hex
 
 
-def current_token(user) -> str:
+def current_token(user: User) -> str:
     """The code the staff member's authenticator shows now; lets the same code be used again in a test."""
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -73,7 +75,7 @@ def sign_in_staff(client, user, *, password=PASSWORD):
     return response
 
 
-class LegacyHolderFactory(factory.django.DjangoModelFactory):
+class LegacyHolderFactory(factory.django.DjangoModelFactory[LegacyHolder]):
     class Meta:
         model = LegacyHolder
 

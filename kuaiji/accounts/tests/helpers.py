@@ -10,7 +10,9 @@ def last_code_for(mobile: str) -> str:
     """The code in the newest outbox message to ``mobile``."""
     for message in read_outbox(limit=500):
         if message["mobile"] == mobile:
-            return re.search(r"验证码 (\d{6})", message["text"]).group(1)
+            found = re.search(r"验证码 (\d{6})", message["text"])
+            assert found, message["text"]
+            return found.group(1)
     raise AssertionError(f"no SMS was sent to {mobile[:3]}…")
 
 

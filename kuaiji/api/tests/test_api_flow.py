@@ -194,7 +194,7 @@ def fill_and_submit(client, token, person, departments) -> dict:
 
 
 def staff_sign_in(client, departments) -> str:
-    staff = StaffFactory(department=departments["630000"])
+    staff = StaffFactory.create(department=departments["630000"])
     staff.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
     answer = expect(
         send_json(

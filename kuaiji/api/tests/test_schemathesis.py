@@ -29,14 +29,12 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 
 from kuaiji.accounts.constants import StaffRole
-from kuaiji.accounts.tests.factories import ApplicantFactory, StaffFactory
+from kuaiji.accounts.tests.factories import StaffFactory
 from kuaiji.api.models import ApiToken, IntegrationKey
 from kuaiji.archive.models import ArchiveRecord
 from kuaiji.collection import services
 from kuaiji.collection.models import Submission
-from kuaiji.collection.tests import helpers
-from kuaiji.core.portraits import normalise_portrait
-from kuaiji.review import services as review_services
+from kuaiji.collection.tests.factories import SubmissionFactory
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 MAX_EXAMPLES = 15  # per operation and generation mode
@@ -81,42 +79,17 @@ def server_errors():
     got_request_exception.disconnect(record)
 
 
-def prefill(person, departments):
-    """A first collection, complete but not submitted (through the services, not the API under test)."""
-    submission = services.start_collection(person)
-    services.accept_notice(submission, notice=services.current_notice(), expected_version=submission.version)
-    for section, data in (
-        ("personal", {**helpers.PERSONAL, "mobile": person.mobile}),
-        ("employer", helpers.employer(departments["630102"].pk)),
-        ("education", helpers.EDUCATION),
-        ("qualification", helpers.QUALIFICATION_NONE),
-    ):
-        services.save_section(submission, section=section, data=data, expected_version=submission.version)
-    services.set_portrait(submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800))))
-    for requirement in services.missing_attachments(submission):
-        upload = helpers.image_upload(name=f"{requirement.slot}.jpg", size=(800, 600))
-        services.add_attachment(submission, slot=requirement.slot, upload=upload)
-    submission.refresh_from_db()
-    return submission
-
-
 @pytest.fixture
 def credentials(departments):
     """Headers per kind of security scheme, and a way to undo what fuzzing did to the credentials."""
     lifetime = timedelta(days=1)
-    applicant = ApplicantFactory()
-    prefill(applicant, departments)
-    other = ApplicantFactory()
-    pending = prefill(other, departments)
-    services.submit(pending, expected_version=pending.version, commitment_accepted=True)
+    # Through the services, not the API under test.
+    applicant = SubmissionFactory.create(complete=True).applicant
+    pending = SubmissionFactory.create(submitted=True)
 
-    staff = StaffFactory(department=departments["630000"])
+    staff = StaffFactory.create(department=departments["630000"])
     staff.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
-    approved = prefill(ApplicantFactory(), departments)
-    approved = services.submit(approved, expected_version=approved.version, commitment_accepted=True)
-    review_services.decide(
-        reviewer=staff, submission=approved, expected_version=approved.version, outcome="approve", reason=""
-    )
+    approved = SubmissionFactory.create(approved=True, reviewer=staff)
     record = ArchiveRecord.objects.get(person=approved.applicant)
     pending_file = pending.revisions.get().attachments.order_by("slot").first()
     own_file = services.portrait_of(Submission.objects.get(applicant=applicant))

@@ -21,12 +21,14 @@ def test_docs_page_uses_no_cdn(client):
 def test_unknown_path_is_a_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"code": "not_found", "message": "接口不存在", "errors": {}}
 
 
 def test_unmatched_api_paths_answer_in_json(client):
     response = client.get("/api/v1/no/such/endpoint")
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert response.json() == {"code": "not_found", "message": "接口不存在", "errors": {}}
 
 
 @pytest.mark.django_db
@@ -39,7 +41,9 @@ def test_a_password_change_on_the_pages_revokes_api_tokens(client):
 
     user = ApplicantFactory()
     _, secret = ApiToken.issue(user=user, lifetime=timedelta(days=1))
-    assert client.get("/api/v1/me/submission", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
+    # The token works (no submission yet: the route's own 404, not an unknown path's).
+    before = client.get("/api/v1/me/submission", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert before.status_code == 404 and before.json()["message"] != "接口不存在"
     change_password(user=user, new_password="Changed2026pw", current_session_key=None, client_ip="127.0.0.1")
     assert client.get("/api/v1/me/submission", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
 

@@ -58,9 +58,9 @@ def fill(departments):
         attachments=True,
     ) -> Submission:
         submission = services.start_collection(applicant)
-        services.accept_notice(
-            submission, notice=services.current_notice(), expected_version=submission.version
-        )
+        notice = services.current_notice()
+        assert notice is not None
+        services.accept_notice(submission, notice=notice, expected_version=submission.version)
         sections = {
             "personal": {**helpers.PERSONAL, "mobile": applicant.mobile, **(personal or {})},
             "employer": helpers.employer(departments[department].pk, has_employer=has_employer),

@@ -91,7 +91,9 @@ QUALIFICATION_JUNIOR = {
 
 def version(client) -> int:
     """The version of the client's open submission (or latest one) that a page would carry."""
-    return Submission.objects.filter(applicant=client.applicant).order_by("-created_at").first().version
+    submission = Submission.objects.filter(applicant=client.applicant).order_by("-created_at").first()
+    assert submission is not None, "the client has no submission"
+    return submission.version
 
 
 def re_sign(client) -> None:

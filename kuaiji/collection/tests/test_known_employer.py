@@ -6,24 +6,20 @@ from django.urls import reverse
 import pytest
 
 from kuaiji.accounts.tests.factories import ApplicantFactory
-from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
 from kuaiji.collection.selectors import known_employer
 
 from . import helpers
-from .test_wizard import fill_everything
+from .factories import SubmissionFactory
 
 
 @pytest.mark.django_db
 def test_approved_unit_is_filled_in_from_its_credit_code(client, departments):
-    first = ApplicantFactory()
-    client.force_login(first)
-    client.applicant = first
-    submission = fill_everything(client, departments)
-    client.post(reverse("collection:check"), {"commitment": "1", "version": helpers.version(client)})
+    SubmissionFactory.create(submitted=True)
     assert known_employer(helpers.CREDIT_CODE) is None  # pending, not approved yet
-    Submission.objects.filter(pk=submission.pk).update(status=Status.APPROVED)
-    assert known_employer(helpers.CREDIT_CODE)["employer_name"] == "西宁虚构商贸有限公司"
+    SubmissionFactory.create(approved=True)
+    found = known_employer(helpers.CREDIT_CODE)
+    assert found is not None and found["employer_name"] == "西宁虚构商贸有限公司"
 
     second = ApplicantFactory()
     client.force_login(second)

@@ -104,7 +104,9 @@ def test_phones_become_tel_links():
 
 def test_query_count(client, departments, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
-        client.get(URL, {"q": "西宁"})
+        response = client.get(URL, {"q": "西宁"})
+    assert response.status_code == 200
+    assert "西宁" in response.content.decode()
 
 
 def test_linked_from_the_sign_in_page_and_the_footer(client, departments):

@@ -1,13 +1,11 @@
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.urls import reverse
 
 import pytest
 
 from kuaiji.accounts.constants import StaffRole
-from kuaiji.accounts.tests.factories import ApplicantFactory, StaffFactory, sign_in_staff
-from kuaiji.collection.tests import helpers
-from kuaiji.collection.tests.test_wizard import fill_everything
+from kuaiji.accounts.tests.factories import StaffFactory, sign_in_staff
+from kuaiji.collection.tests.factories import SubmissionFactory
 
 
 @pytest.fixture
@@ -15,16 +13,10 @@ def submitted(departments):
     """A first collection submitted by a generated applicant managed by 城东区 (西宁)."""
 
     def make(county_department="630102"):
+        submission = SubmissionFactory.create(submitted=True, department=county_department)
         client = Client()
-        applicant = ApplicantFactory()
-        client.force_login(applicant)
-        client.applicant = applicant
-        submission = fill_everything(client, departments, department_code=county_department)
-        response = client.post(
-            reverse("collection:check"), {"commitment": "1", "version": helpers.version(client)}
-        )
-        assert response.status_code == 302
-        submission.refresh_from_db()
+        client.force_login(submission.applicant)
+        client.applicant = submission.applicant
         return submission, client
 
     return make

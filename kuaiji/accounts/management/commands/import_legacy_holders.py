@@ -38,6 +38,7 @@ class Command(BaseCommand):
         if rows and not {"姓名", "证件号码"} <= set(rows[0][1]):
             raise CommandError(f"the first row must name the columns {', '.join(COLUMNS)}")
         report = import_legacy_holders(rows, source_file=path.name)
+        assert report.errors is not None
         self.stdout.write(f"created {report.created}, updated {report.updated}, refused {len(report.errors)}")
         for number, reason in report.errors:
             self.stdout.write(f"  row {number}: {reason}")
