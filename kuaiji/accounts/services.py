@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import save_clean_image
@@ -155,7 +156,7 @@ def _create_applicant(
     if user.legacy_holder_id:
         LegacyHolder.objects.filter(pk=user.legacy_holder_id).update(activated_at=now)
     IdentityPhoto.objects.filter(pk=id_photo.pk).update(owner=user, upload_session="")
-    record_event(action="account.registered", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_REGISTERED, actor=user, target=user, ip=client_ip)
     return user
 
 
@@ -201,7 +202,7 @@ def reset_password(*, user: User, new_password: str, sms_code: SmsCode, client_i
     consume_sms_code(sms_code)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(action="account.password_reset", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_PASSWORD_RESET, actor=user, target=user, ip=client_ip)
     transaction.on_commit(lambda: end_sessions(user))
     password_changed.send(sender=User, user=user)
 
@@ -213,7 +214,7 @@ def change_password(
     """Change the password of a signed-in user (old password already checked); ends the other sessions."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(action="account.password_changed", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_PASSWORD_CHANGED, actor=user, target=user, ip=client_ip)
     transaction.on_commit(lambda: end_sessions(user, keep_session_key=current_session_key))
     password_changed.send(sender=User, user=user)
 
@@ -275,7 +276,7 @@ def _activate(*, document_type, document_number, full_name, mobile, password, cl
     )
     holder.activated_at = now
     holder.save(update_fields=["activated_at"])
-    record_event(action="account.legacy_activated", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_LEGACY_ACTIVATED, actor=user, target=user, ip=client_ip)
     return user
 
 
@@ -310,7 +311,7 @@ def file_appeal(
     IdentityPhoto.objects.filter(pk__in=[photo.pk for photo in photos.values()]).update(
         appeal=appeal, upload_session=""
     )
-    record_event(action="appeal.filed", target=appeal, ip=client_ip, details={"reason": reason})
+    record_event(action=AuditAction.APPEAL_FILED, target=appeal, ip=client_ip, details={"reason": reason})
     return appeal
 
 
@@ -358,7 +359,7 @@ def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
             else:
                 report.updated += 1
         record_event(
-            action="legacy.imported",
+            action=AuditAction.LEGACY_IMPORTED,
             details={
                 "source_file": source_file,
                 "created": report.created,
@@ -527,7 +528,7 @@ def decide_appeal(*, staff: User, appeal: AccountAppeal, grant: bool, reason: st
             holder.save(update_fields=["mobile", "mobile_verified_at"])
             ended.append(holder)
     record_event(
-        action="appeal.granted" if grant else "appeal.refused",
+        action=AuditAction.APPEAL_GRANTED if grant else AuditAction.APPEAL_REFUSED,
         actor=staff,
         target=appeal,
         request=request,

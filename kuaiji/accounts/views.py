@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.http import client_ip
 from kuaiji.core.storage import private_file_response
@@ -345,13 +346,13 @@ def staff_verify(request):
             request.session.pop(STAFF_PENDING, None)
             login(request, user, backend="kuaiji.accounts.backends.StaffBackend")
             otp_login(request, device)
-            record_event(action="staff.signed_in", actor=user, target=user, request=request)
+            record_event(action=AuditAction.STAFF_SIGNED_IN, actor=user, target=user, request=request)
             return redirect(next_url or "accounts:home")
         pending["tries"] += 1
         status = 400
         if pending["tries"] >= settings.KUAIJI_STAFF_TOKEN_TRIES:
             request.session.pop(STAFF_PENDING, None)
-            record_event(action="staff.second_factor_failed", target=user, request=request)
+            record_event(action=AuditAction.STAFF_SECOND_FACTOR_FAILED, target=user, request=request)
             messages.error(request, "动态验证码错误次数过多，请重新输入用户名和密码。")
             return redirect("accounts:staff_sign_in")
         request.session[STAFF_PENDING] = pending
@@ -364,7 +365,7 @@ def staff_verify(request):
 def sign_out(request):
     user = request.user
     if user.is_authenticated and user.is_staff_member:
-        record_event(action="staff.signed_out", actor=user, target=user, request=request)
+        record_event(action=AuditAction.STAFF_SIGNED_OUT, actor=user, target=user, request=request)
     logout(request)
     messages.info(request, "您已安全退出。")
     return redirect("accounts:sign_in")

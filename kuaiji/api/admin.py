@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 
 from .integration import SCOPES
@@ -36,7 +37,7 @@ def revoke_keys(modeladmin, request, queryset):
     for key in queryset.filter(revoked_at__isnull=True):
         IntegrationKey.objects.filter(pk=key.pk).update(revoked_at=now)
         record_event(
-            action="integration_key.revoked",
+            action=AuditAction.INTEGRATION_KEY_REVOKED,
             actor=request.user,
             target=key,
             request=request,
@@ -87,7 +88,7 @@ class IntegrationKeyAdmin(admin.ModelAdmin):
         obj.pk, obj.key_hash, obj.prefix, obj.created_at = key.pk, key.key_hash, key.prefix, key.created_at
         obj._state.adding = False
         record_event(
-            action="integration_key.issued",
+            action=AuditAction.INTEGRATION_KEY_ISSUED,
             actor=request.user,
             target=key,
             request=request,

@@ -5,19 +5,24 @@ from django.http import HttpRequest
 
 from kuaiji.core.http import client_ip
 
+from .constants import AuditAction
 from .models import AuditEvent
 
 
 def record_event(
     *,
-    action: str,
+    action: AuditAction,
     actor=None,
     target: models.Model | None = None,
     request: HttpRequest | None = None,
     ip: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an audit event. Call it inside the transaction of the change it records."""
+    """Append an audit event. Call it inside the transaction of the change it records.
+
+    ``action`` is an ``AuditAction``; a plain string is accepted only if it is one of its values
+    (ValueError otherwise), so no call site can invent an action the log does not know."""
+    action = AuditAction(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     target_id = ""

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import delete_stored_file, save_clean_image
@@ -190,7 +191,7 @@ def start_collection(applicant) -> Submission:
     except IntegrityError:
         # Two tabs started at once: the constraint lets one through.
         return open_submission(applicant)
-    record_event(action="submission.started", actor=applicant, target=submission)
+    record_event(action=AuditAction.SUBMISSION_STARTED, actor=applicant, target=submission)
     return submission
 
 
@@ -235,9 +236,9 @@ def start_change(applicant, *, kind: str = SubmissionKind.CHANGE) -> Submission:
             original_name=attachment.original_name,
         )
     record_event(
-        action="submission.transfer_started"
+        action=AuditAction.SUBMISSION_TRANSFER_STARTED
         if kind == SubmissionKind.TRANSFER
-        else "submission.change_started",
+        else AuditAction.SUBMISSION_CHANGE_STARTED,
         actor=applicant,
         target=submission,
     )
@@ -469,7 +470,9 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
     revision.attachments.set(submission.attachments.all())
     submission.refresh_from_db()
     record_event(
-        action="submission.resubmitted" if previous_status == Status.RETURNED else "submission.submitted",
+        action=AuditAction.SUBMISSION_RESUBMITTED
+        if previous_status == Status.RETURNED
+        else AuditAction.SUBMISSION_SUBMITTED,
         actor=submission.applicant,
         target=submission,
         details={"revision": number, "department": department.pk, "due_on": due.isoformat()},
@@ -506,4 +509,4 @@ def withdraw(submission: Submission) -> None:
     if not updated:
         raise NotEditable("该信息登记已不在待审核状态，无法撤回")
     submission.refresh_from_db()
-    record_event(action="submission.withdrawn", actor=submission.applicant, target=submission)
+    record_event(action=AuditAction.SUBMISSION_WITHDRAWN, actor=submission.applicant, target=submission)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kuaiji.accounts.services import notify
 from kuaiji.archive.services import record_approval
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
@@ -22,9 +23,9 @@ OUTCOME_STATUS = {
     Outcome.REFUSE: Status.REFUSED,
 }
 OUTCOME_EVENT = {
-    Outcome.APPROVE: "submission.approved",
-    Outcome.RETURN: "submission.returned",
-    Outcome.REFUSE: "submission.refused",
+    Outcome.APPROVE: AuditAction.SUBMISSION_APPROVED,
+    Outcome.RETURN: AuditAction.SUBMISSION_RETURNED,
+    Outcome.REFUSE: AuditAction.SUBMISSION_REFUSED,
 }
 
 
