@@ -1,5 +1,5 @@
 """Reading the archive. Every archive page, export and API call reaches records through
-``records_visible_to`` (and so through the scope layer, ``kuaiji.review.scope``)."""
+``records_visible_to`` (and so through department scope, ``kuaiji.regions.scope``)."""
 
 import uuid
 from itertools import zip_longest
@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kuaiji.collection.sections import SECTION_FORMS
-from kuaiji.review.scope import department_ids_in_scope
+from kuaiji.regions.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
 

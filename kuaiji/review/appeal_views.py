@@ -15,8 +15,7 @@ from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
-
-from .scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope
 
 
 def appeals_visible_to(staff):

@@ -20,8 +20,7 @@ from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
 from kuaiji.regions.models import Department
-
-from .scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope
 
 
 def overdue_submissions(*, departments: Iterable[Department] | QuerySet[Department], today: date):

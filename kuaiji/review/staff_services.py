@@ -24,8 +24,7 @@ from kuaiji.accounts.sessions import end_sessions
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.regions.models import Department
-
-from .scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope
 
 # A department administrator hands out these roles; platform administrators are made by platform
 # administrators only (in the Django admin).
