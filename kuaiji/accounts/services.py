@@ -4,7 +4,9 @@ Permission checks are the caller's (views decide who may call); every function h
 state runs in a transaction and writes its audit event in it.
 """
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -607,3 +609,40 @@ def activate_with_code(*, data: dict, client_ip: str) -> User:
         raise _on_field("mobile", error) from error
     except ValidationError as error:
         raise _on_field("document_number", error) from error
+
+
+@dataclass(frozen=True)
+class TotpCheck:
+    """The outcome of a staff member's TOTP code: the matching device, or why not."""
+
+    device: Any = None
+    # Seconds until django-otp's throttling (after a wrong code) lets the devices check a code again.
+    wait_seconds: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.device is not None
+
+
+def check_staff_totp(*, user: User, code: str) -> TotpCheck:
+    """Check a 6-digit code against the user's confirmed devices (the sign-in page and the API both call
+    this). After a wrong code django-otp refuses every code for a growing interval, a correct one too; then
+    ``wait_seconds`` says how long, so the caller can say when to try again instead of "wrong code".
+    Records nothing: the callers audit the sign-in or the failure."""
+    from django_otp import devices_for_user
+
+    code = "".join((code or "").split())
+    if not (code.isdigit() and len(code) == 6):
+        return TotpCheck()
+    wait = 0
+    now = timezone.now()
+    for device in devices_for_user(user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed:
+            locked_until = (data or {}).get("locked_until")
+            seconds = math.ceil((locked_until - now).total_seconds()) if locked_until else 1
+            wait = max(wait, seconds, 1)
+            continue
+        if device.verify_token(code):
+            return TotpCheck(device=device)
+    return TotpCheck(wait_seconds=wait)

@@ -316,7 +316,7 @@ STAFF_PENDING = "kuaiji_staff_pending"
 def staff_verify(request):
     """The second factor: a 6-digit code from the authenticator app bound to the account."""
     from django_otp import login as otp_login
-    from django_otp import match_token, user_has_device
+    from django_otp import user_has_device
 
     from .models import User
 
@@ -339,8 +339,12 @@ def staff_verify(request):
         error = "您的账号尚未绑定动态口令（身份验证器），无法登录，请联系平台管理员绑定。"
         status = 403
     elif request.method == "POST":
-        token = "".join(request.POST.get("token", "").split())
-        device = match_token(user, token) if token.isdigit() and len(token) == 6 else None
+        check = services.check_staff_totp(user=user, code=request.POST.get("token", ""))
+        device = check.device
+        if check.wait_seconds and device is None:
+            # django-otp refuses every code for a while after a wrong one, a correct one too: say so.
+            error = f"尝试过于频繁，请在 {check.wait_seconds} 秒后再试"
+            return render(request, "accounts/staff_verify.html", {"error": error}, status=429)
         if device is not None:
             next_url = pending.get("next")
             request.session.pop(STAFF_PENDING, None)
