@@ -560,6 +560,53 @@ def _on_field(field: str, error: ValidationError) -> ValidationError:
     return ValidationError({field: error.error_list})
 
 
+def register_with_code(
+    *,
+    data: dict,
+    client_ip: str,
+    id_photo: IdentityPhoto | None = None,
+    id_photo_upload: Any = None,
+) -> User:
+    """新用户注册, the one step the page and the API both call: check the SMS code, store the ID photo when
+    it comes as an upload (the page has stored it already: ``id_photo``), then create the account.
+
+    ``data`` is a valid RegistrationForm's cleaned data. Raises ValidationError keyed by field (sms_code,
+    id_photo, document_number, mobile)."""
+    import secrets
+
+    from .constants import SmsPurpose
+    from .verification import check_sms_code
+
+    try:
+        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.REGISTER, code=data["sms_code"])
+    except ValidationError as error:
+        raise _on_field("sms_code", error) from error
+    if id_photo is None and id_photo_upload is not None:
+        try:
+            id_photo = store_identity_photo(
+                upload=id_photo_upload, kind=IdentityPhotoKind.FRONT, upload_session=secrets.token_hex(16)
+            )
+        except ValidationError as error:
+            raise _on_field("id_photo", error) from error
+    if id_photo is None:
+        raise _on_field("id_photo", ValidationError("请上传身份证件人像面照片", code="required"))
+    try:
+        return register_applicant(
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            full_name=data["full_name"],
+            mobile=data["mobile"],
+            password=data["password1"],
+            sms_code=sms_code,
+            id_photo=id_photo,
+            client_ip=client_ip,
+        )
+    except DocumentNumberTaken as error:
+        raise _on_field("document_number", error) from error
+    except MobileTaken as error:
+        raise _on_field("mobile", error) from error
+
+
 def reset_password_with_code(*, data: dict, client_ip: str) -> User:
     """忘记密码: the applicant with this document and name, the code sent to their phone, the new password.
 

@@ -193,29 +193,16 @@ def register(request):
 
 
 def _register(request, form, slot: PhotoSlot):
-    data = form.cleaned_data
     if slot.photo is None or slot.error:
         return None
     try:
-        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.REGISTER, code=data["sms_code"])
-    except ValidationError as error:
-        form.add_error("sms_code", error)
-        return None
-    try:
-        return services.register_applicant(
-            document_type=data["document_type"],
-            document_number=data["document_number"],
-            full_name=data["full_name"],
-            mobile=data["mobile"],
-            password=data["password1"],
-            sms_code=sms_code,
-            id_photo=slot.photo,
-            client_ip=client_ip(request),
+        return services.register_with_code(
+            data=form.cleaned_data, id_photo=slot.photo, client_ip=client_ip(request)
         )
-    except services.DocumentNumberTaken as error:
-        form.add_error("document_number", error)
-    except services.MobileTaken as error:
-        form.add_error("mobile", error)
+    except ValidationError as error:
+        for field, errors in error.error_dict.items():
+            for each in errors:
+                form.add_error(field, each)
     return None
 
 
