@@ -607,6 +607,30 @@ def register_with_code(
         raise _on_field("mobile", error) from error
 
 
+def file_appeal_with_code(*, data: dict, photos: dict[str, IdentityPhoto], client_ip: str) -> AccountAppeal:
+    """账号申诉, the one step a page or an API endpoint calls: check the SMS code sent to the new mobile,
+    then file the appeal. ``data`` is a valid AppealForm's cleaned data; ``photos`` maps each
+    IdentityPhotoKind to its stored photo. Raises ValidationError keyed by field (sms_code)."""
+    from .constants import SmsPurpose
+    from .verification import check_sms_code
+
+    try:
+        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.APPEAL, code=data["sms_code"])
+        return file_appeal(
+            reason=data["reason"],
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            full_name=data["full_name"],
+            new_mobile=data["mobile"],
+            explanation=data["explanation"],
+            sms_code=sms_code,
+            photos=photos,
+            client_ip=client_ip,
+        )
+    except ValidationError as error:
+        raise _on_field("sms_code", error) from error
+
+
 def reset_password_with_code(*, data: dict, client_ip: str) -> User:
     """忘记密码: the applicant with this document and name, the code sent to their phone, the new password.
 

@@ -42,7 +42,7 @@ from .forms import (
 from .models import AccountAppeal, IdentityPhoto
 from .sessions import keep_session_after_password_change
 from .sms import read_outbox
-from .verification import check_sms_code, request_sms_code, seconds_until_next_code
+from .verification import request_sms_code, seconds_until_next_code
 
 CODE_SENT = "短信验证码已发送，请查收。5 分钟内有效。"
 
@@ -550,24 +550,16 @@ def appeal(request):
             form = AppealForm(data, request.FILES)
             status = 400
             if form.is_valid() and not photo_errors and all(slot.photo for slot in slots):
-                cleaned = form.cleaned_data
                 try:
-                    sms_code = check_sms_code(
-                        mobile=cleaned["mobile"], purpose=SmsPurpose.APPEAL, code=cleaned["sms_code"]
-                    )
-                    filed = services.file_appeal(
-                        reason=cleaned["reason"],
-                        document_type=cleaned["document_type"],
-                        document_number=cleaned["document_number"],
-                        full_name=cleaned["full_name"],
-                        new_mobile=cleaned["mobile"],
-                        explanation=cleaned["explanation"],
-                        sms_code=sms_code,
+                    filed = services.file_appeal_with_code(
+                        data=form.cleaned_data,
                         photos={slot.kind: slot.photo for slot in slots},
                         client_ip=client_ip(request),
                     )
                 except ValidationError as error:
-                    form.add_error("sms_code", error)
+                    for field, errors in error.error_dict.items():
+                        for each in errors:
+                            form.add_error(field, each)
                 else:
                     return redirect("accounts:appeal_status", appeal_uuid=filed.uuid)
             for slot in slots:
