@@ -631,6 +631,24 @@ def file_appeal_with_code(*, data: dict, photos: dict[str, IdentityPhoto], clien
         raise _on_field("sms_code", error) from error
 
 
+def appeal_lookup_code(appeal: AccountAppeal) -> str:
+    """The 8-character code an appellant keeps to look their appeal up with their document number."""
+    return appeal.uuid.hex[:8].upper()
+
+
+def find_appeal(*, document_number: str, code: str) -> AccountAppeal | None:
+    """The appeal filed for ``document_number`` whose lookup code is ``code``; None for any mismatch (one
+    answer whether the number or the code is wrong)."""
+    number = "".join(document_number.split()).upper()
+    wanted = "".join(code.split()).upper()
+    if not number or len(wanted) != 8:
+        return None
+    for appeal in AccountAppeal.objects.filter(document_number=number).order_by("-created_at")[:20]:
+        if appeal_lookup_code(appeal) == wanted:
+            return appeal
+    return None
+
+
 def reset_password_with_code(*, data: dict, client_ip: str) -> User:
     """忘记密码: the applicant with this document and name, the code sent to their phone, the new password.
 

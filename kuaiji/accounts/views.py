@@ -592,7 +592,29 @@ def appeal_status(request, appeal_uuid):
             "masked_document_number": mask_document_number(filed.document_number),
             "masked_mobile": mask_mobile(filed.new_mobile),
             "status_url": request.build_absolute_uri(reverse("accounts:appeal_status", args=[filed.uuid])),
+            "lookup_code": services.appeal_lookup_code(filed),
         },
+    )
+
+
+def appeal_lookup(request):
+    """查询申诉进度 from the sign-in page: the document number and the appeal's 8-character lookup code."""
+    number = request.GET.get("document_number", "")[:32]
+    code = request.GET.get("code", "")[:16]
+    error = ""
+    if request.GET:
+        if any(ord(ch) < 32 for ch in number + code):
+            error = "证件号码或查询码含有无法识别的字符"
+        else:
+            found = services.find_appeal(document_number=number, code=code)
+            if found is not None:
+                return redirect("accounts:appeal_status", appeal_uuid=found.uuid)
+            error = "未找到对应的申诉，请核对证件号码和查询码"
+    return render(
+        request,
+        "accounts/appeal_lookup.html",
+        {"error": error, "document_number": number, "code": code},
+        status=400 if error else 200,
     )
 
 
