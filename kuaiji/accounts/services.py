@@ -4,7 +4,9 @@ Permission checks are the caller's (views decide who may call); every function h
 state runs in a transaction and writes its audit event in it.
 """
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import save_clean_image
@@ -156,7 +159,7 @@ def _create_applicant(
     if user.legacy_holder_id:
         LegacyHolder.objects.filter(pk=user.legacy_holder_id).update(activated_at=now)
     IdentityPhoto.objects.filter(pk=id_photo.pk).update(owner=user, upload_session="")
-    record_event(action="account.registered", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_REGISTERED, actor=user, target=user, ip=client_ip)
     return user
 
 
@@ -202,7 +205,7 @@ def reset_password(*, user: User, new_password: str, sms_code: SmsCode, client_i
     consume_sms_code(sms_code)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(action="account.password_reset", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_PASSWORD_RESET, actor=user, target=user, ip=client_ip)
     transaction.on_commit(lambda: end_sessions(user))
     transaction.on_commit(lambda: signin.clear_failures(user))
     password_changed.send(sender=User, user=user)
@@ -215,7 +218,7 @@ def change_password(
     """Change the password of a signed-in user (old password already checked); ends the other sessions."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(action="account.password_changed", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_PASSWORD_CHANGED, actor=user, target=user, ip=client_ip)
     transaction.on_commit(lambda: end_sessions(user, keep_session_key=current_session_key))
     password_changed.send(sender=User, user=user)
 
@@ -277,7 +280,7 @@ def _activate(*, document_type, document_number, full_name, mobile, password, cl
     )
     holder.activated_at = now
     holder.save(update_fields=["activated_at"])
-    record_event(action="account.legacy_activated", actor=user, target=user, ip=client_ip)
+    record_event(action=AuditAction.ACCOUNT_LEGACY_ACTIVATED, actor=user, target=user, ip=client_ip)
     return user
 
 
@@ -312,7 +315,7 @@ def file_appeal(
     IdentityPhoto.objects.filter(pk__in=[photo.pk for photo in photos.values()]).update(
         appeal=appeal, upload_session=""
     )
-    record_event(action="appeal.filed", target=appeal, ip=client_ip, details={"reason": reason})
+    record_event(action=AuditAction.APPEAL_FILED, target=appeal, ip=client_ip, details={"reason": reason})
     return appeal
 
 
@@ -360,7 +363,7 @@ def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
             else:
                 report.updated += 1
         record_event(
-            action="legacy.imported",
+            action=AuditAction.LEGACY_IMPORTED,
             details={
                 "source_file": source_file,
                 "created": report.created,
@@ -529,7 +532,7 @@ def decide_appeal(*, staff: User, appeal: AccountAppeal, grant: bool, reason: st
             holder.save(update_fields=["mobile", "mobile_verified_at"])
             ended.append(holder)
     record_event(
-        action="appeal.granted" if grant else "appeal.refused",
+        action=AuditAction.APPEAL_GRANTED if grant else AuditAction.APPEAL_REFUSED,
         actor=staff,
         target=appeal,
         request=request,
@@ -557,6 +560,95 @@ def decide_appeal(*, staff: User, appeal: AccountAppeal, grant: bool, reason: st
 
 def _on_field(field: str, error: ValidationError) -> ValidationError:
     return ValidationError({field: error.error_list})
+
+
+def register_with_code(
+    *,
+    data: dict,
+    client_ip: str,
+    id_photo: IdentityPhoto | None = None,
+    id_photo_upload: Any = None,
+) -> User:
+    """新用户注册, the one step the page and the API both call: check the SMS code, store the ID photo when
+    it comes as an upload (the page has stored it already: ``id_photo``), then create the account.
+
+    ``data`` is a valid RegistrationForm's cleaned data. Raises ValidationError keyed by field (sms_code,
+    id_photo, document_number, mobile)."""
+    import secrets
+
+    from .constants import SmsPurpose
+    from .verification import check_sms_code
+
+    try:
+        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.REGISTER, code=data["sms_code"])
+    except ValidationError as error:
+        raise _on_field("sms_code", error) from error
+    if id_photo is None and id_photo_upload is not None:
+        try:
+            id_photo = store_identity_photo(
+                upload=id_photo_upload, kind=IdentityPhotoKind.FRONT, upload_session=secrets.token_hex(16)
+            )
+        except ValidationError as error:
+            raise _on_field("id_photo", error) from error
+    if id_photo is None:
+        raise _on_field("id_photo", ValidationError("请上传身份证件人像面照片", code="required"))
+    try:
+        return register_applicant(
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            full_name=data["full_name"],
+            mobile=data["mobile"],
+            password=data["password1"],
+            sms_code=sms_code,
+            id_photo=id_photo,
+            client_ip=client_ip,
+        )
+    except DocumentNumberTaken as error:
+        raise _on_field("document_number", error) from error
+    except MobileTaken as error:
+        raise _on_field("mobile", error) from error
+
+
+def file_appeal_with_code(*, data: dict, photos: dict[str, IdentityPhoto], client_ip: str) -> AccountAppeal:
+    """账号申诉, the one step a page or an API endpoint calls: check the SMS code sent to the new mobile,
+    then file the appeal. ``data`` is a valid AppealForm's cleaned data; ``photos`` maps each
+    IdentityPhotoKind to its stored photo. Raises ValidationError keyed by field (sms_code)."""
+    from .constants import SmsPurpose
+    from .verification import check_sms_code
+
+    try:
+        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.APPEAL, code=data["sms_code"])
+        return file_appeal(
+            reason=data["reason"],
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            full_name=data["full_name"],
+            new_mobile=data["mobile"],
+            explanation=data["explanation"],
+            sms_code=sms_code,
+            photos=photos,
+            client_ip=client_ip,
+        )
+    except ValidationError as error:
+        raise _on_field("sms_code", error) from error
+
+
+def appeal_lookup_code(appeal: AccountAppeal) -> str:
+    """The 8-character code an appellant keeps to look their appeal up with their document number."""
+    return appeal.uuid.hex[:8].upper()
+
+
+def find_appeal(*, document_number: str, code: str) -> AccountAppeal | None:
+    """The appeal filed for ``document_number`` whose lookup code is ``code``; None for any mismatch (one
+    answer whether the number or the code is wrong)."""
+    number = "".join(document_number.split()).upper()
+    wanted = "".join(code.split()).upper()
+    if not number or len(wanted) != 8:
+        return None
+    for appeal in AccountAppeal.objects.filter(document_number=number).order_by("-created_at")[:20]:
+        if appeal_lookup_code(appeal) == wanted:
+            return appeal
+    return None
 
 
 def reset_password_with_code(*, data: dict, client_ip: str) -> User:
@@ -608,3 +700,40 @@ def activate_with_code(*, data: dict, client_ip: str) -> User:
         raise _on_field("mobile", error) from error
     except ValidationError as error:
         raise _on_field("document_number", error) from error
+
+
+@dataclass(frozen=True)
+class TotpCheck:
+    """The outcome of a staff member's TOTP code: the matching device, or why not."""
+
+    device: Any = None
+    # Seconds until django-otp's throttling (after a wrong code) lets the devices check a code again.
+    wait_seconds: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.device is not None
+
+
+def check_staff_totp(*, user: User, code: str) -> TotpCheck:
+    """Check a 6-digit code against the user's confirmed devices (the sign-in page and the API both call
+    this). After a wrong code django-otp refuses every code for a growing interval, a correct one too; then
+    ``wait_seconds`` says how long, so the caller can say when to try again instead of "wrong code".
+    Records nothing: the callers audit the sign-in or the failure."""
+    from django_otp import devices_for_user
+
+    code = "".join((code or "").split())
+    if not (code.isdigit() and len(code) == 6):
+        return TotpCheck()
+    wait = 0
+    now = timezone.now()
+    for device in devices_for_user(user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if not allowed:
+            locked_until = (data or {}).get("locked_until")
+            seconds = math.ceil((locked_until - now).total_seconds()) if locked_until else 1
+            wait = max(wait, seconds, 1)
+            continue
+        if device.verify_token(code):
+            return TotpCheck(device=device)
+    return TotpCheck(wait_seconds=wait)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/identity-photos/<uuid:photo_uuid>/", views.identity_photo, name="identity_photo"),
     path("activate/", views.activate, name="activate"),
     path("appeals/new/", views.appeal, name="appeal"),
+    path("appeals/lookup/", views.appeal_lookup, name="appeal_lookup"),
     path("appeals/<uuid:appeal_uuid>/", views.appeal_status, name="appeal_status"),
     path("agreement/", views.agreement, name="agreement"),
 ]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.http import client_ip, safe_next
 from kuaiji.core.storage import private_file_response
@@ -40,7 +41,7 @@ from .forms import (
 from .models import AccountAppeal, IdentityPhoto
 from .sessions import keep_session_after_password_change
 from .sms import read_outbox
-from .verification import check_sms_code, request_reset_code, request_sms_code, seconds_until_next_code
+from .verification import request_reset_code, request_sms_code, seconds_until_next_code
 
 CODE_SENT = "短信验证码已发送，请查收。5 分钟内有效。"
 
@@ -186,29 +187,16 @@ def register(request):
 
 
 def _register(request, form, slot: PhotoSlot):
-    data = form.cleaned_data
     if slot.photo is None or slot.error:
         return None
     try:
-        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.REGISTER, code=data["sms_code"])
-    except ValidationError as error:
-        form.add_error("sms_code", error)
-        return None
-    try:
-        return services.register_applicant(
-            document_type=data["document_type"],
-            document_number=data["document_number"],
-            full_name=data["full_name"],
-            mobile=data["mobile"],
-            password=data["password1"],
-            sms_code=sms_code,
-            id_photo=slot.photo,
-            client_ip=client_ip(request),
+        return services.register_with_code(
+            data=form.cleaned_data, id_photo=slot.photo, client_ip=client_ip(request)
         )
-    except services.DocumentNumberTaken as error:
-        form.add_error("document_number", error)
-    except services.MobileTaken as error:
-        form.add_error("mobile", error)
+    except ValidationError as error:
+        for field, errors in error.error_dict.items():
+            for each in errors:
+                form.add_error(field, each)
     return None
 
 
@@ -309,7 +297,7 @@ STAFF_PENDING = "kuaiji_staff_pending"
 def staff_verify(request):
     """The second factor: a 6-digit code from the authenticator app bound to the account."""
     from django_otp import login as otp_login
-    from django_otp import match_token, user_has_device
+    from django_otp import user_has_device
 
     from .models import User
 
@@ -332,20 +320,24 @@ def staff_verify(request):
         error = "您的账号尚未绑定动态口令（身份验证器），无法登录，请联系平台管理员绑定。"
         status = 403
     elif request.method == "POST":
-        token = "".join(request.POST.get("token", "").split())
-        device = match_token(user, token) if token.isdigit() and len(token) == 6 else None
+        check = services.check_staff_totp(user=user, code=request.POST.get("token", ""))
+        device = check.device
+        if check.wait_seconds and device is None:
+            # django-otp refuses every code for a while after a wrong one, a correct one too: say so.
+            error = f"尝试过于频繁，请在 {check.wait_seconds} 秒后再试"
+            return render(request, "accounts/staff_verify.html", {"error": error}, status=429)
         if device is not None:
             next_url = pending.get("next")
             request.session.pop(STAFF_PENDING, None)
             login(request, user, backend="kuaiji.accounts.backends.StaffBackend")
             otp_login(request, device)
-            record_event(action="staff.signed_in", actor=user, target=user, request=request)
+            record_event(action=AuditAction.STAFF_SIGNED_IN, actor=user, target=user, request=request)
             return redirect(next_url or "accounts:home")
         pending["tries"] += 1
         status = 400
         if pending["tries"] >= settings.KUAIJI_STAFF_TOKEN_TRIES:
             request.session.pop(STAFF_PENDING, None)
-            record_event(action="staff.second_factor_failed", target=user, request=request)
+            record_event(action=AuditAction.STAFF_SECOND_FACTOR_FAILED, target=user, request=request)
             messages.error(request, "动态验证码错误次数过多，请重新输入用户名和密码。")
             return redirect("accounts:staff_sign_in")
         request.session[STAFF_PENDING] = pending
@@ -358,7 +350,7 @@ def staff_verify(request):
 def sign_out(request):
     user = request.user
     if user.is_authenticated and user.is_staff_member:
-        record_event(action="staff.signed_out", actor=user, target=user, request=request)
+        record_event(action=AuditAction.STAFF_SIGNED_OUT, actor=user, target=user, request=request)
     logout(request)
     messages.info(request, "您已安全退出。")
     return redirect("accounts:sign_in")
@@ -556,24 +548,16 @@ def appeal(request):
             form = AppealForm(data, request.FILES)
             status = 400
             if form.is_valid() and not photo_errors and all(slot.photo for slot in slots):
-                cleaned = form.cleaned_data
                 try:
-                    sms_code = check_sms_code(
-                        mobile=cleaned["mobile"], purpose=SmsPurpose.APPEAL, code=cleaned["sms_code"]
-                    )
-                    filed = services.file_appeal(
-                        reason=cleaned["reason"],
-                        document_type=cleaned["document_type"],
-                        document_number=cleaned["document_number"],
-                        full_name=cleaned["full_name"],
-                        new_mobile=cleaned["mobile"],
-                        explanation=cleaned["explanation"],
-                        sms_code=sms_code,
+                    filed = services.file_appeal_with_code(
+                        data=form.cleaned_data,
                         photos={slot.kind: slot.photo for slot in slots},
                         client_ip=client_ip(request),
                     )
                 except ValidationError as error:
-                    form.add_error("sms_code", error)
+                    for field, errors in error.error_dict.items():
+                        for each in errors:
+                            form.add_error(field, each)
                 else:
                     return redirect("accounts:appeal_status", appeal_uuid=filed.uuid)
             for slot in slots:
@@ -606,7 +590,29 @@ def appeal_status(request, appeal_uuid):
             "masked_document_number": mask_document_number(filed.document_number),
             "masked_mobile": mask_mobile(filed.new_mobile),
             "status_url": request.build_absolute_uri(reverse("accounts:appeal_status", args=[filed.uuid])),
+            "lookup_code": services.appeal_lookup_code(filed),
         },
+    )
+
+
+def appeal_lookup(request):
+    """查询申诉进度 from the sign-in page: the document number and the appeal's 8-character lookup code."""
+    number = request.GET.get("document_number", "")[:32]
+    code = request.GET.get("code", "")[:16]
+    error = ""
+    if request.GET:
+        if any(ord(ch) < 32 for ch in number + code):
+            error = "证件号码或查询码含有无法识别的字符"
+        else:
+            found = services.find_appeal(document_number=number, code=code)
+            if found is not None:
+                return redirect("accounts:appeal_status", appeal_uuid=found.uuid)
+            error = "未找到对应的申诉，请核对证件号码和查询码"
+    return render(
+        request,
+        "accounts/appeal_lookup.html",
+        {"error": error, "document_number": number, "code": code},
+        status=400 if error else 200,
     )
 
 

@@ -7,10 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from kuaiji.audit.services import record_event
-
 from .integration import SCOPES
 from .models import ApiToken, IntegrationKey
+from .services import issue_integration_key, revoke_integration_keys
 
 
 class IntegrationKeyForm(forms.ModelForm):
@@ -31,18 +30,7 @@ class IntegrationKeyForm(forms.ModelForm):
 
 @admin.action(description="吊销所选密钥")
 def revoke_keys(modeladmin, request, queryset):
-    now = timezone.now()
-    revoked = 0
-    for key in queryset.filter(revoked_at__isnull=True):
-        IntegrationKey.objects.filter(pk=key.pk).update(revoked_at=now)
-        record_event(
-            action="integration_key.revoked",
-            actor=request.user,
-            target=key,
-            request=request,
-            details={"name": key.name, "prefix": key.prefix},
-        )
-        revoked += 1
+    revoked = revoke_integration_keys(actor=request.user, keys=list(queryset), request=request)
     modeladmin.message_user(request, f"已吊销 {revoked} 个密钥。", messages.SUCCESS)
 
 
@@ -80,19 +68,16 @@ class IntegrationKeyAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        key, secret = IntegrationKey.issue(
-            name=obj.name, scopes=list(obj.scopes), rate_limit_per_minute=obj.rate_limit_per_minute
+        key, secret = issue_integration_key(
+            actor=request.user,
+            name=obj.name,
+            scopes=list(obj.scopes),
+            rate_limit_per_minute=obj.rate_limit_per_minute,
+            request=request,
         )
         # The admin goes on with ``obj`` (its change message, the redirect): make it the issued key.
         obj.pk, obj.key_hash, obj.prefix, obj.created_at = key.pk, key.key_hash, key.prefix, key.created_at
         obj._state.adding = False
-        record_event(
-            action="integration_key.issued",
-            actor=request.user,
-            target=key,
-            request=request,
-            details={"name": key.name, "prefix": key.prefix, "scopes": key.scopes},
-        )
         messages.success(
             request,
             f"密钥已签发，请立即复制并妥善交给对接系统，此后不再显示：{secret}",

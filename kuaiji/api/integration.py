@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from kuaiji.archive.models import ArchiveRecord
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import QualificationLevel
 from kuaiji.collection.models import Submission
@@ -57,7 +58,7 @@ class CollectionStatusOut(Schema):
 
 def _audit(request, *, key: IntegrationKey, document_type: str, masked: str, outcome: str, target=None):
     record_event(
-        action="integration.collection_status",
+        action=AuditAction.INTEGRATION_COLLECTION_STATUS,
         target=target,
         request=request,
         details={

@@ -2,7 +2,7 @@ from django import forms
 
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
 from kuaiji.core.validators import mask_document_number, normalise_document_number
-from kuaiji.review.scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope
 
 
 class ArchiveSearchForm(forms.Form):

@@ -1,5 +1,5 @@
 """Reading the archive. Every archive page, export and API call reaches records through
-``records_visible_to`` (and so through the scope layer, ``kuaiji.review.scope``)."""
+``records_visible_to`` (and so through department scope, ``kuaiji.regions.scope``)."""
 
 import uuid
 from typing import Any
@@ -9,7 +9,7 @@ from django.http import Http404
 
 from kuaiji.collection import summary
 from kuaiji.core.validators import normalise_document_number
-from kuaiji.review.scope import department_ids_in_scope
+from kuaiji.regions.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
 

@@ -22,9 +22,11 @@ def record_approval(*, submission: "Submission", revision: "Revision", reviewer:
     person = submission.applicant
     now = timezone.now()
     facts = {
-        "full_name": personal.get("full_name", person.full_name),
-        "document_type": person.document_type,
-        "document_number": person.document_number or "",
+        # Identity as the reviewer approved it (the revision), not the live account; revisions written
+        # before it was kept fall back to the account.
+        "full_name": revision.full_name or personal.get("full_name", person.full_name),
+        "document_type": revision.document_type or person.document_type,
+        "document_number": revision.document_number or person.document_number or "",
         "mobile": personal.get("mobile", ""),
         "department": department,
         "employer_name": employer.get("employer_name", ""),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.permissions import has_role, staff_required
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection.basic_info_form import render_basic_info_form
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
@@ -72,7 +73,7 @@ def search(request):
         for record in page.object_list
     ]
     record_event(
-        action="archive.searched",
+        action=AuditAction.ARCHIVE_SEARCHED,
         actor=staff,
         request=request,
         details={"filters": filters, "count": page.paginator.count, "page": page.number},
@@ -112,7 +113,7 @@ def detail(request, record_uuid):
     record = selectors.get_record_for_staff(staff, record_uuid)
     version = record.current_version
     record_event(
-        action="staff.viewed_archive_record",
+        action=AuditAction.STAFF_VIEWED_ARCHIVE_RECORD,
         actor=staff,
         target=record,
         request=request,
@@ -127,7 +128,7 @@ def version_detail(request, record_uuid, number):
     record = selectors.get_record_for_staff(staff, record_uuid)
     version = selectors.get_version(record, number)
     record_event(
-        action="staff.viewed_archive_version",
+        action=AuditAction.STAFF_VIEWED_ARCHIVE_VERSION,
         actor=staff,
         target=record,
         request=request,
@@ -173,7 +174,7 @@ def compare(request, record_uuid):
     chosen_old = by_number.get(_version_number(request.GET.get("old")) or 0, default_old)
     old, new = sorted((chosen_old, chosen_new), key=lambda version: version.number)
     record_event(
-        action="staff.compared_archive_versions",
+        action=AuditAction.STAFF_COMPARED_ARCHIVE_VERSIONS,
         actor=staff,
         target=record,
         request=request,
@@ -211,7 +212,7 @@ def version_pdf(request, record_uuid, number):
         sheet, site_name=settings.KUAIJI_SITE_NAME, department_name=settings.KUAIJI_DEPARTMENT_NAME
     )
     record_event(
-        action="staff.printed_archive_version",
+        action=AuditAction.STAFF_PRINTED_ARCHIVE_VERSION,
         actor=staff,
         target=record,
         request=request,
@@ -287,7 +288,7 @@ def export(request):
     total = records.count()
     row_count = min(total, EXPORT_ROW_CAP)
     record_event(
-        action="archive.exported",
+        action=AuditAction.ARCHIVE_EXPORTED,
         actor=staff,
         request=request,
         details={

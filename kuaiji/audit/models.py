@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .constants import AuditAction
+
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -28,7 +30,7 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    action = models.CharField(_("操作"), max_length=64, choices=AuditAction.choices, db_index=True)
     target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
     client_ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)

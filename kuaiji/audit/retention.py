@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from .constants import AuditAction
 from .models import AuditEvent
 from .services import record_event
 
@@ -41,7 +42,7 @@ def prune_audit_events(*, now: datetime | None = None) -> int:
     expired = AuditEvent.objects.filter(occurred_at__lt=cutoff)
     deleted = expired._raw_delete(expired.db)
     record_event(
-        action="audit.pruned",
+        action=AuditAction.AUDIT_PRUNED,
         details={"deleted": deleted, "before": cutoff.isoformat(), "retention_days": days},
     )
     return deleted

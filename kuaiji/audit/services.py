@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from kuaiji.core.http import client_ip
 
+from .constants import AuditAction
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -15,14 +16,18 @@ if TYPE_CHECKING:
 
 def record_event(
     *,
-    action: str,
+    action: AuditAction | str,  # a string is checked against AuditAction
     actor: "User | AnonymousUser | None" = None,  # an anonymous one is recorded as no actor
     target: models.Model | None = None,
     request: HttpRequest | None = None,
     ip: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an audit event. Call it inside the transaction of the change it records."""
+    """Append an audit event. Call it inside the transaction of the change it records.
+
+    ``action`` is an ``AuditAction``; a plain string is accepted only if it is one of its values
+    (ValueError otherwise), so no call site can invent an action the log does not know."""
+    action = AuditAction(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     target_id = ""

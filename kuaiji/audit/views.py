@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from kuaiji.accounts.permissions import staff_required
 
+from .constants import AuditAction
 from .forms import AuditSearchForm
 from .permissions import can_search_audit
 from .selectors import search_audit_events
@@ -30,7 +31,7 @@ def search(request):
     page = Paginator(search_audit_events(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     events = list(page.object_list)
     record_event(
-        action="audit.searched",
+        action=AuditAction.AUDIT_SEARCHED,
         actor=request.user,
         request=request,
         details={

@@ -196,6 +196,13 @@ class Revision(models.Model):
     )
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     due_on = models.DateField(_("审核截止日期"))
+    # Who the person was when they submitted: the archive takes these, not the live account (an appeal
+    # may release the account's number before the reviewer approves).
+    document_type = models.CharField(_("证件类型"), max_length=32, blank=True)
+    document_number = models.CharField(
+        _("证件号码"), max_length=64, blank=True, help_text=_("提交时账号的证件号码；审核通过后写入档案。")
+    )
+    full_name = models.CharField(_("姓名"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("提交版本")

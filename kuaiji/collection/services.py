@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import delete_stored_file, save_clean_image
@@ -20,6 +21,7 @@ from .constants import EDITABLE_STATUSES, OPEN_STATUSES, SectionState, Status, S
 from .models import Attachment, Notice, Revision, Submission
 from .routing import NoDepartment, route
 from .sections import FORMSETS, SECTION_FORMS
+from .workflow import TransitionConflict, transition
 
 SECTION_ORDER = [
     "notice",
@@ -190,7 +192,7 @@ def start_collection(applicant) -> Submission:
     except IntegrityError:
         # Two tabs started at once: the constraint lets one through.
         return open_submission(applicant)
-    record_event(action="submission.started", actor=applicant, target=submission)
+    record_event(action=AuditAction.SUBMISSION_STARTED, actor=applicant, target=submission)
     return submission
 
 
@@ -235,9 +237,9 @@ def start_change(applicant, *, kind: str = SubmissionKind.CHANGE) -> Submission:
             original_name=attachment.original_name,
         )
     record_event(
-        action="submission.transfer_started"
+        action=AuditAction.SUBMISSION_TRANSFER_STARTED
         if kind == SubmissionKind.TRANSFER
-        else "submission.change_started",
+        else AuditAction.SUBMISSION_CHANGE_STARTED,
         actor=applicant,
         target=submission,
     )
@@ -439,24 +441,27 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
     due = due_on(
         start=timezone.localdate(now), working_days=settings.KUAIJI_REVIEW_WORKING_DAYS[submission.kind]
     )
-    previous_status = submission.status
-    updated = Submission.objects.filter(
-        pk=submission.pk, version=expected_version, status__in=EDITABLE_STATUSES
-    ).update(
-        status=Status.PENDING,
-        version=F("version") + 1,
-        department=department,
-        submitted_at=now,
-        due_on=due,
-        decision_reason="",
-        releasing_department=releasing,
-    )
-    if not updated:
+    number = submission.revisions.count() + 1
+    try:
+        transition(
+            submission=submission,
+            to_status=Status.PENDING,
+            expected_version=expected_version,
+            actor=submission.applicant,
+            changes={
+                "department": department,
+                "submitted_at": now,
+                "due_on": due,
+                "decision_reason": "",
+                "releasing_department": releasing,
+            },
+            details={"revision": number, "department": department.pk, "due_on": due.isoformat()},
+        )
+    except TransitionConflict:
         submission.refresh_from_db()
         if submission.status == Status.PENDING:
             return submission  # the other click won
-        raise DraftConflict()
-    number = submission.revisions.count() + 1
+        raise DraftConflict() from None
     revision = Revision.objects.create(
         submission=submission,
         number=number,
@@ -465,15 +470,11 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
         department=department,
         submitted_at=now,
         due_on=due,
+        document_type=submission.applicant.document_type or "",
+        document_number=submission.applicant.document_number or "",
+        full_name=answers.get("personal", {}).get("full_name") or submission.applicant.full_name,
     )
     revision.attachments.set(submission.attachments.all())
-    submission.refresh_from_db()
-    record_event(
-        action="submission.resubmitted" if previous_status == Status.RETURNED else "submission.submitted",
-        actor=submission.applicant,
-        target=submission,
-        details={"revision": number, "department": department.pk, "due_on": due.isoformat()},
-    )
     return submission
 
 
@@ -500,10 +501,16 @@ def _check_department_change(submission: Submission, management_department):
 @transaction.atomic
 def withdraw(submission: Submission) -> None:
     """A pending submission goes back to draft (only while nobody has decided it)."""
-    updated = Submission.objects.filter(pk=submission.pk, status=Status.PENDING).update(
-        status=Status.DRAFT, version=F("version") + 1, due_on=None, department=None
-    )
-    if not updated:
+    if submission.status != Status.PENDING:
         raise NotEditable("该信息登记已不在待审核状态，无法撤回")
-    submission.refresh_from_db()
-    record_event(action="submission.withdrawn", actor=submission.applicant, target=submission)
+    try:
+        transition(
+            submission=submission,
+            to_status=Status.DRAFT,
+            expected_version=submission.version,
+            actor=submission.applicant,
+            action=AuditAction.SUBMISSION_WITHDRAWN,
+            changes={"due_on": None, "department": None},
+        )
+    except TransitionConflict as error:
+        raise NotEditable("该信息登记已不在待审核状态，无法撤回") from error

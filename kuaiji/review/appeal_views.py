@@ -11,11 +11,11 @@ from kuaiji.accounts import services as account_services
 from kuaiji.accounts.constants import AppealStatus
 from kuaiji.accounts.models import AccountAppeal, IdentityPhoto, User
 from kuaiji.accounts.permissions import REVIEWER, has_role, staff_required
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
-
-from .scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope
 
 
 def appeals_visible_to(staff):
@@ -50,7 +50,7 @@ def appeal_detail(request, appeal_uuid):
     holder = User.objects.filter(
         document_type=appeal.document_type, document_number=appeal.document_number
     ).first()
-    record_event(action="staff.viewed_appeal", actor=request.user, target=appeal, request=request)
+    record_event(action=AuditAction.STAFF_VIEWED_APPEAL, actor=request.user, target=appeal, request=request)
     return render(
         request,
         "review/appeal_detail.html",
@@ -109,7 +109,7 @@ def appeal_photo(request, appeal_uuid, photo_uuid):
     if photo is None:
         raise Http404
     record_event(
-        action="staff.viewed_appeal_photo",
+        action=AuditAction.STAFF_VIEWED_APPEAL_PHOTO,
         actor=request.user,
         target=appeal,
         request=request,

@@ -15,12 +15,12 @@ from django.urls import reverse
 from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.models import User
 from kuaiji.accounts.services import notify
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
 from kuaiji.regions.models import Department
-
-from .scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope
 
 
 def overdue_submissions(*, departments: Iterable[Department] | QuerySet[Department], today: date):
@@ -88,7 +88,7 @@ def report_overdue(*, today: date) -> list[dict]:
             }
         )
     record_event(
-        action="review.overdue_reported",
+        action=AuditAction.REVIEW_OVERDUE_REPORTED,
         details={"today": today.isoformat(), "departments": summary},
     )
     return summary

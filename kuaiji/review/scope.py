@@ -1,6 +1,6 @@
-"""The one place staff scope is decided: a member of staff sees and acts on records of their department
-and the departments below it (by the department tree, never by code prefixes). Every staff view, export
-and API call reaches personal records through these functions."""
+"""The one place staff scope over submissions is decided: a member of staff sees and acts on records of
+their department and the departments below it (department scope itself is kuaiji.regions.scope, re-exported
+here for the review pages). Every staff view, export and API call reaches submissions through these."""
 
 import uuid
 
@@ -10,20 +10,15 @@ from django.http import Http404
 from kuaiji.accounts.models import User
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
-from kuaiji.regions.models import Department
-from kuaiji.regions.selectors import departments_below
+from kuaiji.regions.scope import department_ids_in_scope, departments_in_scope
 
-
-def departments_in_scope(staff: User) -> QuerySet[Department]:
-    if staff.department is None:
-        return Department.objects.none()
-    return departments_below(staff.department)
-
-
-def department_ids_in_scope(staff: User) -> list[int]:
-    """The ids themselves, not a subquery: with a literal list PostgreSQL estimates the rows of a county
-    right and picks the right index (the review benchmark: a county's deep queue page 413 → 58 ms)."""
-    return list(departments_in_scope(staff).values_list("pk", flat=True))
+__all__ = [
+    "department_ids_in_scope",
+    "departments_in_scope",
+    "get_submission_for_review",
+    "submissions_to_decide",
+    "submissions_visible_to",
+]
 
 
 def submissions_visible_to(staff: User) -> QuerySet[Submission]:

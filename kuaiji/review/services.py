@@ -1,17 +1,16 @@
-"""Review decisions. Each decision is one transaction: a conditional update on the submission's status
-and version (so of two reviewers exactly one wins, on SQLite as on PostgreSQL), the decision row, the
-archive version on approval, the audit event; the applicant is notified after commit."""
+"""Review decisions. Each decision is one transaction: the workflow's transition (the conditional update on
+status and version, so of two reviewers exactly one wins; the audit event; the applicant's notice), the
+decision row and, on approval, the archive version."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from kuaiji.accounts.services import notify
 from kuaiji.archive.services import record_approval
-from kuaiji.audit.services import record_event
+from kuaiji.audit.constants import AuditAction
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
+from kuaiji.collection.workflow import TransitionConflict, transition
 
 from .constants import FLAGGABLE_SECTIONS, Outcome
 from .models import Decision
@@ -22,9 +21,9 @@ OUTCOME_STATUS = {
     Outcome.REFUSE: Status.REFUSED,
 }
 OUTCOME_EVENT = {
-    Outcome.APPROVE: "submission.approved",
-    Outcome.RETURN: "submission.returned",
-    Outcome.REFUSE: "submission.refused",
+    Outcome.APPROVE: AuditAction.SUBMISSION_APPROVED,
+    Outcome.RETURN: AuditAction.SUBMISSION_RETURNED,
+    Outcome.REFUSE: AuditAction.SUBMISSION_REFUSED,
 }
 
 
@@ -53,14 +52,33 @@ def decide(
     if outcome != Outcome.APPROVE and not reason:
         raise ValidationError("退回修改或不予通过时，请填写理由", code="reason_required")
     flagged = [key for key, _ in FLAGGABLE_SECTIONS if key in set(flagged_sections or [])]
-    now = timezone.now()
-    updated = Submission.objects.filter(
-        pk=submission.pk, status=Status.PENDING, version=expected_version
-    ).update(status=OUTCOME_STATUS[outcome], version=F("version") + 1, decided_at=now, decision_reason=reason)
-    if not updated:
+    if submission.status != Status.PENDING:
         raise AlreadyDecided()
-    submission.refresh_from_db()
+    now = timezone.now()
     revision = submission.revisions.order_by("-number").first()
+    changes: dict = {"decided_at": now, "decision_reason": reason}
+    if outcome == Outcome.RETURN:
+        changes["answers"] = {**submission.answers, "_flagged_sections": flagged}
+    said = reason.rstrip("。. ")  # the sentences below end it; a typed full stop would double it
+    words = {
+        Outcome.APPROVE: f"您的{submission.get_kind_display()}已审核通过。",
+        Outcome.RETURN: f"您的{submission.get_kind_display()}被退回修改：{said}。请登录平台按意见修改后重新提交。",
+        Outcome.REFUSE: f"您的{submission.get_kind_display()}未通过审核：{said}。",
+    }[outcome]
+    try:
+        transition(
+            submission=submission,
+            to_status=OUTCOME_STATUS[outcome],
+            expected_version=expected_version,
+            actor=reviewer,
+            action=OUTCOME_EVENT[outcome],
+            changes=changes,
+            details={"revision": revision.number if revision else None, "flagged": flagged},
+            request=request,
+            notice=words,
+        )
+    except TransitionConflict as error:
+        raise AlreadyDecided() from error
     decision = Decision.objects.create(
         submission=submission,
         revision=revision,
@@ -70,24 +88,6 @@ def decide(
         flagged_sections=flagged if outcome == Outcome.RETURN else [],
         decided_at=now,
     )
-    if outcome == Outcome.RETURN:
-        answers = dict(submission.answers)
-        answers["_flagged_sections"] = flagged
-        Submission.objects.filter(pk=submission.pk).update(answers=answers)
     if outcome == Outcome.APPROVE:
         record_approval(submission=submission, revision=revision, reviewer=reviewer)
-    record_event(
-        action=OUTCOME_EVENT[outcome],
-        actor=reviewer,
-        target=submission,
-        request=request,
-        details={"revision": revision.number, "flagged": flagged},
-    )
-    reason = reason.rstrip("。. ")  # the sentences below end it; a typed full stop would double it
-    words = {
-        Outcome.APPROVE: f"您的{submission.get_kind_display()}已审核通过。",
-        Outcome.RETURN: f"您的{submission.get_kind_display()}被退回修改：{reason}。请登录平台按意见修改后重新提交。",
-        Outcome.REFUSE: f"您的{submission.get_kind_display()}未通过审核：{reason}。",
-    }[outcome]
-    notify(user=submission.applicant, text=words, link="/collection/")
     return decision

@@ -21,10 +21,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kuaiji.accounts.constants import AccountType, StaffRole
 from kuaiji.accounts.models import User
 from kuaiji.accounts.sessions import end_sessions
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.regions.models import Department
-
-from .scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope
 
 # A department administrator hands out these roles; platform administrators are made by platform
 # administrators only (in the Django admin).
@@ -148,7 +148,7 @@ def create_staff_member(
     user.groups.set(_groups(roles))
     device = _new_totp_device(user)
     record_event(
-        action="staff.created",
+        action=AuditAction.STAFF_CREATED,
         actor=admin,
         target=user,
         request=request,
@@ -166,7 +166,7 @@ def set_staff_roles(*, admin, staff: User, roles: list[str], request=None) -> No
     before = roles_of(staff)
     staff.groups.set(_groups(roles))
     record_event(
-        action="staff.roles_changed",
+        action=AuditAction.STAFF_ROLES_CHANGED,
         actor=admin,
         target=staff,
         request=request,
@@ -183,7 +183,7 @@ def deactivate_staff_member(*, admin, staff: User, request=None) -> bool:
         return False
     staff.is_active = False
     staff.save(update_fields=["is_active"])
-    record_event(action="staff.deactivated", actor=admin, target=staff, request=request)
+    record_event(action=AuditAction.STAFF_DEACTIVATED, actor=admin, target=staff, request=request)
     transaction.on_commit(lambda: end_sessions(staff))
     return True
 
@@ -195,7 +195,7 @@ def reset_staff_totp(*, admin, staff: User, request=None) -> TotpSetup:
     _check_may_act_on(admin, staff)
     staff = User.objects.select_for_update().get(pk=staff.pk)
     device = _new_totp_device(staff)
-    record_event(action="staff.totp_reset", actor=admin, target=staff, request=request)
+    record_event(action=AuditAction.STAFF_TOTP_RESET, actor=admin, target=staff, request=request)
     transaction.on_commit(lambda: end_sessions(staff))
     return totp_setup_of(device)
 
@@ -221,7 +221,7 @@ def update_department_contacts(
         setattr(department, name, values[name])
     department.save(update_fields=changed)
     record_event(
-        action="department.contacts_updated",
+        action=AuditAction.DEPARTMENT_CONTACTS_UPDATED,
         actor=admin,
         target=department,
         request=request,

@@ -1,7 +1,5 @@
 """The applicant's account through the API: captcha, SMS codes, registration, activation, password reset and tokens."""
 
-import secrets
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
@@ -15,7 +13,7 @@ from ninja import Status as Reply
 
 from kuaiji.accounts import services as account_services
 from kuaiji.accounts import signin
-from kuaiji.accounts.constants import IdentityPhotoKind, SmsPurpose
+from kuaiji.accounts.constants import SmsPurpose
 from kuaiji.accounts.forms import (
     ActivationForm,
     RegistrationForm,
@@ -24,7 +22,7 @@ from kuaiji.accounts.forms import (
     SendCodeForm,
     SignInForm,
 )
-from kuaiji.accounts.verification import check_sms_code, request_reset_code
+from kuaiji.accounts.verification import request_reset_code
 from kuaiji.core.http import client_ip
 
 from ..auth import TokenAuth
@@ -48,7 +46,6 @@ from .shared import (
     RESET_CODE_SENT,
     WRONG_CREDENTIALS,
     _captcha,
-    _field_error,
     _field_errors,
     _invalid,
     _send_code,
@@ -134,32 +131,12 @@ def register(request, payload: Form[RegistrationIn], id_photo: File[UploadedFile
         errors["id_photo"] = ["请上传身份证件人像面照片"]
     if errors:
         raise _invalid(errors)
-    data = form.cleaned_data
     try:
-        sms_code = check_sms_code(mobile=data["mobile"], purpose=SmsPurpose.REGISTER, code=data["sms_code"])
-    except ValidationError as error:
-        raise _field_error("sms_code", error) from error
-    try:
-        photo = account_services.store_identity_photo(
-            upload=id_photo, kind=IdentityPhotoKind.FRONT, upload_session=secrets.token_hex(16)
+        user = account_services.register_with_code(
+            data=form.cleaned_data, id_photo_upload=id_photo, client_ip=client_ip(request)
         )
     except ValidationError as error:
-        raise _field_error("id_photo", error) from error
-    try:
-        user = account_services.register_applicant(
-            document_type=data["document_type"],
-            document_number=data["document_number"],
-            full_name=data["full_name"],
-            mobile=data["mobile"],
-            password=data["password1"],
-            sms_code=sms_code,
-            id_photo=photo,
-            client_ip=client_ip(request),
-        )
-    except account_services.DocumentNumberTaken as error:
-        raise _field_error("document_number", error) from error
-    except account_services.MobileTaken as error:
-        raise _field_error("mobile", error) from error
+        raise _service_errors(error) from error
     return Reply(201, {"uuid": user.uuid})
 
 

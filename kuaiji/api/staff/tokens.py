@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
 from kuaiji.accounts import signin
+from kuaiji.accounts.services import check_staff_totp
 from kuaiji.audit.services import record_event
 from kuaiji.core.http import client_ip
 
@@ -47,9 +48,10 @@ def issue_token(request, payload: StaffTokenIn):
         raise ApiError(
             403, "no_totp_device", "您的账号尚未绑定动态口令（身份验证器），无法登录，请联系平台管理员绑定。"
         )
-    code = "".join(payload.totp.split())
-    device = match_token(user, code) if code.isdigit() and len(code) == 6 else None
-    if device is None:
+    check = check_staff_totp(user=user, code=payload.totp)
+    if check.wait_seconds and not check.ok:
+        raise ApiError(429, "totp_throttled", f"尝试过于频繁，请在 {check.wait_seconds} 秒后再试")
+    if not check.ok:
         record_event(action="staff.second_factor_failed", target=user, request=request, details=VIA_API)
         raise ApiError(401, "wrong_totp", "动态验证码不正确，请核对手机上身份验证器显示的 6 位数字")
     token, secret = ApiToken.issue(user=user, lifetime=settings.KUAIJI_API_STAFF_TOKEN_LIFETIME, client_ip=ip)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 import pytest
 
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 
@@ -75,7 +76,7 @@ def test_settings_refuse_to_load_with_less_than_six_months():
 
 
 def test_the_guard_still_refuses_changes_elsewhere():
-    entry = record_event(action="test.event")
+    entry = AuditEvent.objects.create(action="test.event")
     with pytest.raises(PermissionError):
         AuditEvent.objects.filter(pk=entry.pk).delete()
     with pytest.raises(PermissionError):
@@ -88,3 +89,12 @@ def test_the_guard_still_refuses_changes_elsewhere():
     with pytest.raises(PermissionError):
         entry.save()
     assert AuditEvent.objects.get(pk=entry.pk).action == "test.event"
+
+
+def test_record_event_refuses_an_action_the_log_does_not_know():
+    # Actions are an AuditAction; a free string that is not one of its values is a typo, not an event.
+    with pytest.raises(ValueError):
+        record_event(action="submission.aproved")
+    assert not AuditEvent.objects.filter(action="submission.aproved").exists()
+    event = record_event(action="submission.approved")
+    assert event.action == AuditAction.SUBMISSION_APPROVED

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0004_submission_pending_order'),
+        ('collection', '0005_revision_identity'),
     ]
 
     operations = [
