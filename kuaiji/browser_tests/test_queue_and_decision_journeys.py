@@ -12,16 +12,14 @@ Requirements covered:
 from playwright.sync_api import Page, expect
 
 from kuaiji.accounts.tests.factories import ApplicantFactory
-from kuaiji.collection import services
+from kuaiji.collection.tests.factories import SubmissionFactory
 
-from .test_review_journeys import FULL_NAME, prefill, reference_data, staff_for, staff_sign_in  # noqa: F401
+from .test_review_journeys import FULL_NAME, accented_upload, reference_data, staff_for, staff_sign_in  # noqa: F401
 
 
 def submitted_person(reference_data):  # noqa: F811
     person = ApplicantFactory(full_name=FULL_NAME)
-    submission = prefill(person, reference_data)
-    services.submit(submission, expected_version=submission.version, commitment_accepted=True)
-    return submission
+    return SubmissionFactory.create(submitted=True, applicant=person, upload_for=accented_upload)
 
 
 def test_the_queue_and_an_undecided_review_page(page: Page, shot, viewport, reference_data, staff_for):  # noqa: F811

@@ -91,13 +91,12 @@ def test_a_rare_name_prints_on_the_downloaded_form(page: Page, shot, reference_d
 
     from kuaiji.collection import basic_info_form
     from kuaiji.collection.tests import helpers
-
-    from .test_review_journeys import prefill
+    from kuaiji.collection.tests.factories import SubmissionFactory
 
     if basic_info_form.fallback_font_path() is None:
         pytest.skip("no fallback CJK font installed (.ci/run installs fonts-hanazono)")
     person = ApplicantFactory(document_number=DOCUMENT_NUMBER, full_name="李\U0002a6a5")
-    submission = prefill(person, reference_data)
+    submission = SubmissionFactory.create(complete=True, applicant=person)
     services.save_section(
         submission,
         section="personal",
