@@ -7,6 +7,7 @@ from captcha.fields import CaptchaField, CaptchaTextInput
 
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.forms import KuaijiForm
+from kuaiji.core.images import photo_hint
 from kuaiji.core.validators import clean_document_number, clean_mobile, clean_person_name
 
 from .constants import AppealReason
@@ -198,7 +199,7 @@ class RegistrationForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
     id_photo = forms.FileField(
         label="身份证件人像面照片",
         required=False,  # a photo kept from an earlier try counts; the view checks
-        help_text="JPG 或 PNG 格式，不超过 4 MB；请拍摄证件原件，四角完整、文字清晰",
+        help_text=photo_hint("；请拍摄证件原件，四角完整、文字清晰"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
     id_photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -372,8 +373,8 @@ class AppealForm(DocumentFieldsMixin, KuaijiForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="可简要说明情况，不超过 1000 字",
     )
-    photo_front = photo_field("证件人像面照片", "JPG 或 PNG，不超过 4 MB")
-    photo_back = photo_field("证件国徽面照片", "JPG 或 PNG，不超过 4 MB")
+    photo_front = photo_field("证件人像面照片", photo_hint())
+    photo_back = photo_field("证件国徽面照片", photo_hint())
     photo_in_hand = photo_field("手持证件照片", "本人手持证件正面拍摄，面部和证件文字清晰可见")
     photo_front_token = forms.CharField(required=False, widget=forms.HiddenInput)
     photo_back_token = forms.CharField(required=False, widget=forms.HiddenInput)

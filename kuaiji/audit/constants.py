@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     STAFF_VIEWED_APPEAL_PHOTO = "staff.viewed_appeal_photo", _("查看申诉照片")
     STAFF_VIEWED_ARCHIVE_RECORD = "staff.viewed_archive_record", _("查看档案")
     STAFF_VIEWED_ARCHIVE_VERSION = "staff.viewed_archive_version", _("查看档案版本")
+    STAFF_VIEWED_ARCHIVE_ATTACHMENT = "staff.viewed_archive_attachment", _("查看档案附件")
     STAFF_COMPARED_ARCHIVE_VERSIONS = "staff.compared_archive_versions", _("比较档案版本")
     STAFF_PRINTED_ARCHIVE_VERSION = "staff.printed_archive_version", _("打印档案版本")
     ARCHIVE_SEARCHED = "archive.searched", _("检索档案")

@@ -9,10 +9,12 @@ that carries no metadata at all.
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from PIL import ExifTags, Image, ImageFile
@@ -205,3 +207,13 @@ def _too_many_pixels(max_pixels: int) -> ValidationError:
 
 def _corrupt() -> ValidationError:
     return ValidationError(_("图片文件已损坏，请重新拍摄或选择"), code="image_corrupt")
+
+
+def image_max_megabytes() -> int:
+    """The largest photo accepted, in whole MB, as pages and hints state it (``KUAIJI_IMAGE_MAX_BYTES``)."""
+    return int(settings.KUAIJI_IMAGE_MAX_BYTES // MEGABYTE)
+
+
+def photo_hint(rest: str = "") -> Any:
+    """A field hint naming the real byte cap (lazy: the setting may change, e.g. in tests)."""
+    return format_lazy("JPG 或 PNG 格式，不超过 {} MB{}", lazy(image_max_megabytes, int)(), rest)

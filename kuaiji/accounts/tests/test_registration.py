@@ -258,6 +258,7 @@ def test_bad_photos_are_refused(client, settings, name, content, message):
         settings.KUAIJI_IMAGE_MAX_PIXELS = 100_000_000
         content = _bomb_png()
     elif content == "big":
+        settings.KUAIJI_IMAGE_MAX_BYTES = 4 * 1024 * 1024  # a 5 MB photo over a 4 MB cap
         content = _big_jpeg()
     data = form_data(mobile="13912340006", sms_code="123456")
     response = submit(client, data, id_photo=photo(name=name, content=content, content_type="image/jpeg"))

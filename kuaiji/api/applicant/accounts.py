@@ -111,7 +111,7 @@ def send_sms_code(request, payload: SmsCodeIn):
 @router.post("/accounts", auth=None, response={201: UuidOut, **ERRORS}, summary="新用户注册")
 def register(request, payload: Form[RegistrationIn], id_photo: File[UploadedFile] = None):
     """Register with the SMS code sent for `register` and a photo of the identity document (JPG or
-    PNG, at most 4 MB). Each wrong field is answered 400 with the page's message; a number that is
+    PNG, at most KUAIJI_IMAGE_MAX_BYTES, 10 MB by default). Each wrong field is answered 400 with the page's message; a number that is
     already registered is only said so after the SMS code was verified (the code is then used up)."""
     password = payload.password
     form = RegistrationForm(

@@ -187,7 +187,7 @@ def save_section(request, section: str, payload: SectionIn):
     summary="上传一寸照片",
 )
 def upload_portrait(request, portrait: File[UploadedFile]):
-    """Any photo (JPG or PNG, at most 4 MB) is cropped around the face and scaled to the standard
+    """Any photo (JPG or PNG, at most KUAIJI_IMAGE_MAX_BYTES, 10 MB by default) is cropped around the face and scaled to the standard
     1-inch photo, which replaces the previous one. The result's size is returned."""
     submission = _open_submission(request)
     _require_editable(submission)
@@ -265,7 +265,7 @@ def delete_attachment(request, item: str = IMAGE_UUID):
     summary="上传附件图片",
 )
 def upload_attachments(request, files: File[list[UploadedFile]], item: str = SLOT):
-    """Upload one or more images (JPG or PNG, at most 4 MB each, at most 10 a request) to a slot from
+    """Upload one or more images (JPG or PNG, at most KUAIJI_IMAGE_MAX_BYTES each, at most 10 a request) to a slot from
     `GET /me/submission/attachments`. All or nothing: when one image is refused, none is kept and the
     answer says which and why."""
     submission = _open_submission(request)

@@ -44,6 +44,7 @@ def approve_change(reviewer_for, departments):  # noqa: F811
             {**helpers.employer(departments["630102"].pk), "employer_name": employer_name},
         )
         assert response.status_code == 302, response.content.decode()[:3000]
+        helpers.re_sign(applicant)  # the answers changed since the copied form was signed
         response = applicant.post(
             reverse("collection:check"), {"commitment": "1", "version": helpers.version(applicant)}
         )
