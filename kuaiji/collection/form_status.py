@@ -16,7 +16,14 @@ from . import services
 from .models import Attachment, Submission
 
 SIGNED_FORM_SLOT = "basic_info_form"
-OUT_OF_DATE_MESSAGE = "填写内容在生成个人基本信息表之后有改动，请重新下载信息表，签字（盖章）后重新上传"
+
+
+def out_of_date_message(submission: Submission) -> str:
+    """What to do when the signed form is out of date; a unit's stamp only when there is a work unit."""
+    # Answers are kept as typed: the radio posts "yes"; a validated copy holds True.
+    has_employer = submission.answers.get("employer", {}).get("has_employer") in ("yes", True)
+    signing = "签字盖章" if has_employer else "签字"
+    return f"填写内容在生成个人基本信息表之后有改动，请重新下载信息表，{signing}后重新上传"
 
 
 def answers_fingerprint(submission: Submission) -> str:

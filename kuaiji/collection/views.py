@@ -176,7 +176,7 @@ def tasks(request):
             "done": done,
             "total": len(sections),
             "signed_form_out_of_date": signed_form_out_of_date,
-            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
+            "out_of_date_message": form_status.out_of_date_message(submission),
             "editable": submission.status in EDITABLE_STATUSES,
         },
     )
@@ -560,7 +560,7 @@ def basic_info_form(request):
             "ready": ready,
             "signed": signed,
             "signed_form_out_of_date": form_status.signed_form_out_of_date(submission),
-            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
+            "out_of_date_message": form_status.out_of_date_message(submission),
             "upload_errors": upload_feedback.take_refusals(request).get("basic_info_form", []),
             "has_employer": answers.get("employer", {}).get("has_employer"),
             "incomplete": [services.SECTION_TITLES[s] for s in SECTION_FORMS if s not in answers],
@@ -597,7 +597,7 @@ def check(request):
     error = ""
     signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
     if request.method == "POST" and signed_form_out_of_date:
-        error = form_status.OUT_OF_DATE_MESSAGE
+        error = form_status.out_of_date_message(submission)
     elif request.method == "POST":
         try:
             services.submit(
@@ -639,7 +639,7 @@ def check(request):
             "attachment_rows": attachment_rows,
             "error": error,
             "signed_form_out_of_date": signed_form_out_of_date,
-            "out_of_date_message": form_status.OUT_OF_DATE_MESSAGE,
+            "out_of_date_message": form_status.out_of_date_message(submission),
             "portrait": services.portrait_of(submission),
             "editable": submission.status in EDITABLE_STATUSES,
             **_progress(submission, "check"),

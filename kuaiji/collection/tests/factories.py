@@ -74,6 +74,8 @@ def fill(
     if services.portrait_of(submission) is None:
         services.set_portrait(submission, portrait=normalise_portrait(helpers.image_upload(size=(600, 800))))
     for requirement in services.missing_attachments(submission):
+        if requirement.slot == form_status.SIGNED_FORM_SLOT and omit:
+            continue  # the form can only be generated once every section is filled in
         if upload_for is not None:
             upload = upload_for(requirement.slot)
         else:

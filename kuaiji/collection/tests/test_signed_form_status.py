@@ -57,7 +57,7 @@ def test_a_form_for_the_current_answers_lets_the_submission_go(applicant_client,
 
     assert not form_status.signed_form_out_of_date(complete)
     assert (
-        form_status.OUT_OF_DATE_MESSAGE
+        form_status.out_of_date_message(complete)
         not in applicant_client.get(reverse("collection:check")).content.decode()
     )
     response = submit(applicant_client, complete)
@@ -72,14 +72,15 @@ def test_a_change_after_signing_makes_the_form_out_of_date(applicant_client, com
 
     assert form_status.signed_form_out_of_date(complete)
     tasks = applicant_client.get(reverse("collection:tasks")).content.decode()
-    assert form_status.OUT_OF_DATE_MESSAGE in tasks
+    assert form_status.out_of_date_message(complete) in tasks
     assert "需修改" in tasks
     assert (
-        form_status.OUT_OF_DATE_MESSAGE in applicant_client.get(reverse("collection:check")).content.decode()
+        form_status.out_of_date_message(complete)
+        in applicant_client.get(reverse("collection:check")).content.decode()
     )
     response = submit(applicant_client, complete)
     assert response.status_code == 400
-    assert form_status.OUT_OF_DATE_MESSAGE in response.content.decode()
+    assert form_status.out_of_date_message(complete) in response.content.decode()
     complete.refresh_from_db()
     assert complete.status == Status.DRAFT
 
@@ -93,3 +94,13 @@ def test_a_copied_form_without_a_fingerprint_is_out_of_date(applicant_client, co
     Attachment.objects.filter(slot="basic_info_form").update(answers_fingerprint="")
 
     assert form_status.signed_form_out_of_date(complete)
+
+
+def test_the_message_asks_for_a_stamp_only_with_a_work_unit(complete):
+    complete.answers = {
+        **complete.answers,
+        "employer": {**complete.answers["employer"], "has_employer": "no"},
+    }
+    assert "盖章" not in form_status.out_of_date_message(complete)
+    complete.answers["employer"]["has_employer"] = "yes"
+    assert "签字盖章" in form_status.out_of_date_message(complete)
