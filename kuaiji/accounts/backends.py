@@ -2,6 +2,8 @@ import re
 
 from django.contrib.auth.backends import ModelBackend
 
+from kuaiji.core.validators import normalise_document_number
+
 from .constants import AccountType
 from .models import User
 
@@ -9,7 +11,8 @@ MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 
 
 def normalise_login(raw: str) -> str:
-    return "".join((raw or "").split()).upper()
+    """What was typed to sign in, as stored: a document number's (or a mobile's) one normalisation."""
+    return normalise_document_number(raw)
 
 
 def find_applicant(login: str) -> User | None:

@@ -80,6 +80,19 @@ def test_sign_in_with_document_number_accepts_lower_case_x(client):
 
 
 @pytest.mark.django_db
+def test_sign_in_with_a_full_width_number_typed_with_a_chinese_input_method(client):
+    """Registration stores NFKC numbers; sign-in must read what was typed the same way."""
+    user = ApplicantFactory(document_number=NUMBER_WITH_X)
+    full_width = NUMBER_WITH_X.translate({code: code + 0xFEE0 for code in range(0x21, 0x7F)})
+    assert full_width != NUMBER_WITH_X
+
+    response = sign_in(client, full_width, PASSWORD, captcha=False)
+
+    assert response.status_code == 302
+    assert signed_in_user(client) == user
+
+
+@pytest.mark.django_db
 def test_sign_in_with_verified_mobile(client):
     user = ApplicantFactory()
 
