@@ -2,7 +2,7 @@ import re
 
 from django.contrib.auth.backends import ModelBackend
 
-from kuaiji.core.validators import normalise_document_number
+from kuaiji.core.validators import has_control_characters, normalise_document_number
 
 from .constants import AccountType
 from .models import User
@@ -18,8 +18,8 @@ def normalise_login(raw: str) -> str:
 def find_applicant(login: str) -> User | None:
     """The applicant whose document number, or verified mobile, is ``login``."""
     login = normalise_login(login)
-    if not login:
-        return None
+    if not login or has_control_characters(login):
+        return None  # no account holds one (and PostgreSQL refuses NUL in a query)
     applicants = User.objects.filter(account_type=AccountType.APPLICANT)
     if MOBILE_PATTERN.match(login):
         user = applicants.filter(mobile=login, mobile_verified_at__isnull=False).first()
