@@ -202,12 +202,6 @@ class SubmitIn(Schema):
     commitment_accepted: bool = False
 
 
-class HistoryEntryOut(Schema):
-    at: datetime
-    action: str
-    label: str
-
-
 class HistoryOut(Schema):
     events: list[HistoryEntryOut]
     decision_reason: str

@@ -1,7 +1,10 @@
+from typing import cast
+
 from django import forms
 
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
 from kuaiji.core.validators import mask_document_number, normalise_document_number
+from kuaiji.regions.models import Department
 from kuaiji.regions.scope import departments_in_scope
 
 
@@ -20,7 +23,7 @@ class ArchiveSearchForm(forms.Form):
     education_level = forms.ChoiceField(
         label="全日制学历", required=False, choices=[("", "全部"), *EducationLevel.choices]
     )
-    department = forms.ModelChoiceField(
+    department: "forms.ModelChoiceField[Department]" = forms.ModelChoiceField(
         label="会计管理部门",
         required=False,
         queryset=None,
@@ -31,7 +34,8 @@ class ArchiveSearchForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         # Only departments in the staff member's scope can be chosen.
-        self.fields["department"].queryset = departments_in_scope(staff).order_by("division_id")
+        department = cast("forms.ModelChoiceField[Department]", self.fields["department"])
+        department.queryset = departments_in_scope(staff).order_by("division_id")
 
     def search_filters(self) -> dict:
         """Keyword arguments for ``selectors.search_archive`` (call after ``is_valid``)."""

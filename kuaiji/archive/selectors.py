@@ -14,14 +14,14 @@ from kuaiji.regions.scope import department_ids_in_scope
 from .models import ArchiveRecord, ArchiveVersion
 
 
-def records_visible_to(staff) -> QuerySet[ArchiveRecord]:
+def records_visible_to(staff: Any) -> QuerySet[ArchiveRecord]:
     """The archive records managed by a department in the staff member's scope."""
     return ArchiveRecord.objects.filter(department__in=department_ids_in_scope(staff))
 
 
 def search_archive(
     *,
-    staff,
+    staff: Any,
     name: str = "",
     document_number: str = "",
     employer: str = "",
@@ -54,7 +54,7 @@ def search_archive(
     return records.order_by("-updated_at", "id")
 
 
-def get_record_for_staff(staff, record_id_or_uuid) -> ArchiveRecord:
+def get_record_for_staff(staff: Any, record_id_or_uuid: int | uuid.UUID | str) -> ArchiveRecord:
     """The record, or the same 404 whether it does not exist or is outside the staff member's scope.
 
     Pages pass the public uuid; an integer primary key is accepted for internal callers only."""
@@ -89,7 +89,7 @@ def get_version(record: ArchiveRecord, number: int) -> ArchiveVersion:
     return version
 
 
-def section_rows(answers: dict) -> list[summary.Section]:
+def section_rows(answers: dict[str, Any]) -> list[summary.Section]:
     """A version's answers as labelled rows, section by section (``kuaiji.collection.summary``)."""
     return summary.section_rows(answers)
 

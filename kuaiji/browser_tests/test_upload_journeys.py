@@ -113,5 +113,6 @@ def test_a_rare_name_prints_on_the_downloaded_form(page: Page, shot, reference_d
     text = reader.pages[0].extract_text()
     assert "\U0002a6a5" in text and basic_info_form.MISSING_GLYPH not in text
     assert DOCUMENT_NUMBER in text
-    fonts = [str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    font_dict = reader.pages[0]["/Resources"]["/Font"]  # type: ignore[index]  # pypdf: entries are PdfObject
+    fonts = [str(f.get_object()["/BaseFont"]) for f in font_dict.values()]
     assert any(basic_info_form.FALLBACK_FONT_NAME in font for font in fonts)

@@ -16,7 +16,7 @@ def sheet_for(
     employer = answers.get("employer", {})
     # The same rows as the review page and the archive (``summary.section_rows``).
     sections = [
-        SheetSection(title=part.title, rows=[tuple(row) for row in part.rows])
+        SheetSection(title=part.title, rows=[(row.label, row.value) for row in part.rows])
         for part in summary.section_rows({key: {} for key in SECTION_FORMS} | dict(answers))
     ]
     if document_number and sections:

@@ -201,8 +201,9 @@ class HistoryEntryForm(forms.Form):
     ended = _month_field("结束年月", required=False, help_text="")
     post = _text("岗位", required=False, max_length=50)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns, typed as never None
         if any(cleaned.get(name) for name in ("unit", "started", "ended", "post")):
             for name, label in (("unit", "单位名称"), ("started", "开始年月"), ("ended", "结束年月")):
                 if not cleaned.get(name) and name not in self.errors:
@@ -241,18 +242,16 @@ class EmployerForm(SectionForm):
         help_text="根据单位所在地（无工作单位的按户籍或常住地）推荐，可改选",
         error_messages={"required": "请选择会计管理部门", "invalid_choice": "请从列表中选择会计管理部门"},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in rules.HAS_EMPLOYER.targets:  # required when there is a work unit
-            self.fields[name].required_on_submit = True
+    # Required when there is a work unit (marked * by KuaijiForm).
+    required_on_submit = rules.HAS_EMPLOYER.targets
 
     def clean_credit_code(self):
         value = self.cleaned_data.get("credit_code", "")
         return clean_credit_code(value) if value else ""
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for field, message in rules.employer_errors(cleaned).items():
             if field not in self.errors:
                 self.add_error(field, message)
@@ -270,7 +269,8 @@ class EmployerForm(SectionForm):
 
     @classmethod
     def rows(cls, answers: dict[str, Any]) -> list[tuple[str, str]]:
-        department = Department.objects.filter(pk=answers.get("management_department")).first()
+        department_pk = answers.get("management_department")
+        department = Department.objects.filter(pk=department_pk).first() if department_pk else None
         rows = [("是否有工作单位", "是" if answers.get("has_employer") else "否")]
         if rules.HAS_EMPLOYER.applies(answers):
             path = " ".join(d.name for d in division_path(answers.get("employer_division", "")))
@@ -301,8 +301,9 @@ class PartTimeEducationForm(forms.Form):
     graduated_on = _date_field("毕业日期", required=False)
     certificate_number = _text("证书编号", required=False, max_length=40)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean returns, typed as never None
         if any(
             cleaned.get(name) for name in ("level", "school", "major", "graduated_on", "certificate_number")
         ):
@@ -336,8 +337,9 @@ class EducationForm(SectionForm):
         help_text="勾选后，请在附件中上传工作单位出具的学历证明",
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         _future_date_check(self, "graduated_on")
         for field, message in rules.education_errors(cleaned).items():
             if field not in self.errors:
@@ -381,16 +383,14 @@ class QualificationForm(SectionForm):
     abacus_level = _choice("珠算等级", AbacusLevel.choices)
     abacus_certificate_number = _text("珠算等级证书编号", required=False, max_length=40)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Required when the level (post, abacus level) above them is not 无.
-        for name in (
-            target for condition in rules.conditions_of(self.section) for target in condition.targets
-        ):
-            self.fields[name].required_on_submit = True
+    # Required when the level (post, abacus level) above them is not 无 (marked * by KuaijiForm).
+    required_on_submit = tuple(
+        target for condition in rules.conditions_of("qualification") for target in condition.targets
+    )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for field in ("qualification_obtained_on", "appointed_on"):
             _future_date_check(self, field)
         for field, message in rules.qualification_errors(cleaned).items():

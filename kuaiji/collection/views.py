@@ -6,6 +6,7 @@ import contextlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -262,7 +263,7 @@ def section(request, section):
                     submission, section=section, data=data, expected_version=submission.version
                 )
             built = services.build_section(submission, section, data)
-            built.form._errors = {}
+            built.form._errors = ErrorDict()
             if built.formset is not None:
                 built.formset._errors = []
         else:
@@ -385,10 +386,12 @@ def _mobile_step(request, submission, *, action: str, version: int):
                     request, "短信验证码已发送至新手机号码，请查收后填写并点击“验证新手机号码”。"
                 )
         else:
-            code_form._errors = {k: v for k, v in bound.errors.items() if k == "captcha"}
+            code_form._errors = ErrorDict(
+                {k: v for k, v in bound.errors.items() if k == "captcha"}, renderer=code_form.renderer
+            )
             for key, errors in bound.errors.items():
                 if key != "captcha":
-                    messages.error(request, errors[0])
+                    messages.error(request, str(errors[0]))
     elif action == "verify_mobile":
         from kuaiji.core.validators import clean_mobile
 
@@ -461,7 +464,7 @@ def attachments(request):
     submission = _editable_submission(request)
     answers = services.validated_answers(submission)
     requirements = required_attachments(answers)
-    files = {}
+    files: dict[str, list[Attachment]] = {}
     for attachment in submission.attachments.exclude(slot=services.PORTRAIT_SLOT):
         files.setdefault(attachment.slot, []).append(attachment)
     refusals = upload_feedback.take_refusals(request)
@@ -469,7 +472,7 @@ def attachments(request):
         {"requirement": req, "files": files.get(req.slot, []), "errors": refusals.get(req.slot, [])}
         for req in requirements
     ]
-    missing = [item["requirement"].label for item in slots if not item["files"]]
+    missing = [req.label for req in requirements if not files.get(req.slot)]
     return render(
         request,
         "collection/attachments.html",

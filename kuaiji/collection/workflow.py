@@ -6,9 +6,9 @@ checks the table, updates the row on the condition that status and version are s
 row locks), writes the audit event in the same transaction and schedules the notification on commit.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +18,11 @@ from kuaiji.audit.services import record_event
 
 from .constants import Status
 from .models import Submission
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kuaiji.accounts.models import User
 
 # from-status → {to-status: the audit action that names the step}
 TRANSITIONS: dict[Status, dict[Status, AuditAction]] = {
@@ -56,7 +61,7 @@ def transition(
     submission: Submission,
     to_status: Status,
     expected_version: int,
-    actor: models.Model | None,
+    actor: "User | AnonymousUser | None",
     action: AuditAction | None = None,
     changes: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,

@@ -27,8 +27,8 @@ class CoreConfig(AppConfig):
         forms.ModelMultipleChoiceField.default_error_messages.update(
             {"invalid_choice": "请从列表中选择", "invalid_pk_value": "请从列表中选择"}
         )
-        for field_class in (forms.IntegerField, forms.DecimalField, forms.FloatField):
-            field_class.default_error_messages.update(NUMBER_MESSAGES)
+        for number_class in (forms.IntegerField, forms.DecimalField, forms.FloatField):
+            number_class.default_error_messages.update(NUMBER_MESSAGES)
         forms.DateField.default_error_messages.update(DATE_MESSAGES)
         forms.DateTimeField.default_error_messages.update({"invalid": "请输入正确的日期和时间"})
         forms.EmailField.default_error_messages.update({"invalid": "请输入正确的电子邮箱地址"})

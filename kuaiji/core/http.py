@@ -1,6 +1,7 @@
 """Facts about the HTTP request that several apps need, defined once."""
 
 from contextvars import ContextVar
+from typing import overload
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -23,6 +24,10 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
 
 
+@overload
+def safe_next(request: HttpRequest, default: str) -> str: ...
+@overload
+def safe_next(request: HttpRequest, default: None = None) -> str | None: ...
 def safe_next(request: HttpRequest, default: str | None = None) -> str | None:
     """The ``next`` address the request asks to go back to, when it stays on this site; else ``default``.
 

@@ -233,7 +233,9 @@ def review_detail(
         raise Http404
     sections = section_rows(revision.answers)
     differences = (
-        difference(section_rows(submission.based_on.answers), sections) if submission.based_on_id else None
+        difference(section_rows(submission.based_on.answers), sections)
+        if submission.based_on is not None
+        else None
     )
     returned = _last_return(submission, revision)
     record_event(

@@ -2,8 +2,11 @@
 status and version, so of two reviewers exactly one wins; the audit event; the applicant's notice), the
 decision row and, on approval, the archive version."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kuaiji.archive.services import record_approval
@@ -34,13 +37,13 @@ class AlreadyDecided(Exception):
 @transaction.atomic
 def decide(
     *,
-    reviewer,
+    reviewer: Any,
     submission: Submission,
     expected_version: int,
     outcome: str,
     reason: str,
     flagged_sections: list[str] | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Decision:
     """Approve, return or refuse a pending submission. The caller has checked the reviewer's scope and role.
 
@@ -56,7 +59,9 @@ def decide(
         raise AlreadyDecided()
     now = timezone.now()
     revision = submission.revisions.order_by("-number").first()
-    changes: dict = {"decided_at": now, "decision_reason": reason}
+    if revision is None:  # submitting always writes a revision: a pending submission without one is corrupt
+        raise ValueError(f"pending submission {submission.pk} has no revision")
+    changes: dict[str, Any] = {"decided_at": now, "decision_reason": reason}
     if outcome == Outcome.RETURN:
         changes["answers"] = {**submission.answers, "_flagged_sections": flagged}
     said = reason.rstrip("。. ")  # the sentences below end it; a typed full stop would double it
@@ -73,7 +78,7 @@ def decide(
             actor=reviewer,
             action=OUTCOME_EVENT[outcome],
             changes=changes,
-            details={"revision": revision.number if revision else None, "flagged": flagged},
+            details={"revision": revision.number, "flagged": flagged},
             request=request,
             notice=words,
         )

@@ -72,7 +72,7 @@ def send_sms_code(request, payload: SmsCodeIn):
     Rate limits (as on the pages): one code a minute and 10 a day per phone, 20 an hour per client
     address; beyond them the answer is 429 with the time to wait.
     """
-    if payload.purpose == SmsPurpose.RESET_PASSWORD:
+    if payload.purpose == SmsPurpose.RESET_PASSWORD.value:
         form = ResetSendCodeForm(
             {
                 "document_type": payload.document_type,
@@ -98,10 +98,10 @@ def send_sms_code(request, payload: SmsCodeIn):
         except ValidationError as error:
             raise ApiError(429, error.code or "rate_limited", error.messages[0]) from error
         return Reply(202, {"message": RESET_CODE_SENT})
-    form = SendCodeForm({"mobile": payload.mobile, **_captcha(payload)})
-    if not form.is_valid():
-        raise _invalid(_field_errors(form))
-    _send_code(request, mobile=form.cleaned_data["mobile"], purpose=payload.purpose)
+    mobile_form = SendCodeForm({"mobile": payload.mobile, **_captcha(payload)})
+    if not mobile_form.is_valid():
+        raise _invalid(_field_errors(mobile_form))
+    _send_code(request, mobile=mobile_form.cleaned_data["mobile"], purpose=payload.purpose)
     return Reply(202, {"message": CODE_SENT})
 
 
@@ -109,7 +109,7 @@ def send_sms_code(request, payload: SmsCodeIn):
 
 
 @router.post("/accounts", auth=None, response={201: UuidOut, **ERRORS}, summary="新用户注册")
-def register(request, payload: Form[RegistrationIn], id_photo: File[UploadedFile] = None):
+def register(request, payload: Form[RegistrationIn], id_photo: File[UploadedFile | None] = None):
     """Register with the SMS code sent for `register` and a photo of the identity document (JPG or
     PNG, at most KUAIJI_IMAGE_MAX_BYTES, 10 MB by default). Each wrong field is answered 400 with the page's message; a number that is
     already registered is only said so after the SMS code was verified (the code is then used up)."""

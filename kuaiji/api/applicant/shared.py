@@ -114,7 +114,7 @@ def _submission_out(submission: Submission) -> dict:
         "status": submission.status,
         "status_label": str(submission.get_status_display()),
         "version": submission.version,
-        "department": submission.department.name if submission.department_id else None,
+        "department": submission.department.name if submission.department is not None else None,
         "submitted_at": submission.submitted_at,
         "due_on": submission.due_on,
         "decision_reason": submission.decision_reason,

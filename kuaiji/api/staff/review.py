@@ -113,7 +113,9 @@ def submission_detail(request, submission_uuid: UUID):
         "revision": review.revision.number,
         "is_change": review.is_change,
         "can_decide": review.can_decide,
-        "sections": _differences(review.differences) if review.is_change else _sections(review.sections),
+        "sections": (
+            _differences(review.differences) if review.differences is not None else _sections(review.sections)
+        ),
         "return_reason": review.return_reason,
         "changed_since_return": (
             [part for part in _differences(review.since_return) if part["changed"]]

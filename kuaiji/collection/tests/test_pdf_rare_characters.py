@@ -47,7 +47,8 @@ def render(name: str) -> bytes:
 
 def fonts_of(pdf: bytes) -> list[str]:
     page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
-    return [str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()]
+    fonts = page["/Resources"]["/Font"]  # type: ignore[index]  # pypdf types a page entry as PdfObject
+    return [str(font.get_object()["/BaseFont"]) for font in fonts.values()]
 
 
 def text_of(pdf: bytes) -> str:
