@@ -1,0 +1,23 @@
+"""The notice and an applicant's submissions, as the collection steps read them."""
+
+from ..constants import OPEN_STATUSES, Status
+from ..models import Notice, Revision, Submission
+
+
+def current_notice() -> Notice | None:
+    return Notice.objects.order_by("-version").first()
+
+
+def open_submission(applicant) -> Submission | None:
+    return Submission.objects.filter(applicant=applicant, status__in=OPEN_STATUSES).first()
+
+
+def latest_submission(applicant) -> Submission | None:
+    return Submission.objects.filter(applicant=applicant).order_by("-created_at").first()
+
+
+def latest_approved_revision(applicant) -> Revision | None:
+    submission = (
+        Submission.objects.filter(applicant=applicant, status=Status.APPROVED).order_by("-decided_at").first()
+    )
+    return submission.revisions.order_by("-number").first() if submission else None
