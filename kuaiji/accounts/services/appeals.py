@@ -1,7 +1,11 @@
 """账号申诉: filing, deciding and looking up an account appeal."""
 
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kuaiji.audit.constants import AuditAction
@@ -13,6 +17,9 @@ from ..sessions import end_sessions
 from ..verification import consume_sms_code
 from .fields import on_field
 from .registration import _applicants
+
+if TYPE_CHECKING:
+    from kuaiji.regions.models import Department
 
 
 @transaction.atomic
@@ -29,7 +36,8 @@ def file_appeal(
     client_ip: str,
 ) -> AccountAppeal:
     """File an account appeal; it waits for staff of the department covering the person."""
-    missing = {IdentityPhotoKind.FRONT, IdentityPhotoKind.BACK, IdentityPhotoKind.IN_HAND} - set(photos)
+    required: set[str] = {IdentityPhotoKind.FRONT, IdentityPhotoKind.BACK, IdentityPhotoKind.IN_HAND}
+    missing = required - set(photos)
     if missing:
         raise ValidationError("请上传证件人像面、国徽面和手持证件照片", code="photos_missing")
     consume_sms_code(sms_code)
@@ -50,7 +58,7 @@ def file_appeal(
     return appeal
 
 
-def appeal_department(*, document_type: str, document_number: str):
+def appeal_department(*, document_type: str, document_number: str) -> "Department | None":
     """The department that decides an appeal: the one covering the region of the document number (resident
     IDs and residence permits carry it), else the root (provincial) department."""
     from kuaiji.core.constants import DocumentType
@@ -69,7 +77,9 @@ class AppealAlreadyDecided(Exception):
 
 
 @transaction.atomic
-def decide_appeal(*, staff: User, appeal: AccountAppeal, grant: bool, reason: str, request=None) -> None:
+def decide_appeal(
+    *, staff: User, appeal: AccountAppeal, grant: bool, reason: str, request: HttpRequest | None = None
+) -> None:
     """Grant or refuse an account appeal. The caller has checked the staff member's scope.
 
     Granting a taken number: the account holding it is closed (its number is released and its sessions
@@ -139,7 +149,7 @@ def decide_appeal(*, staff: User, appeal: AccountAppeal, grant: bool, reason: st
         details={"reason": appeal.reason, "ended_accounts": [str(user.uuid) for user in ended]},
     )
     for user in ended:
-        transaction.on_commit(lambda user=user: end_sessions(user))
+        transaction.on_commit(partial(end_sessions, user))
     words = (
         "您的账号申诉已通过。请在登录页点击“忘记密码”，用新手机号接收验证码设置密码。"
         if grant and appeal.reason == AppealReason.NUMBER_TAKEN
@@ -155,7 +165,9 @@ def decide_appeal(*, staff: User, appeal: AccountAppeal, grant: bool, reason: st
     transaction.on_commit(lambda: send_sms.enqueue(mobile=appeal.new_mobile, text=message))
 
 
-def file_appeal_with_code(*, data: dict, photos: dict[str, IdentityPhoto], client_ip: str) -> AccountAppeal:
+def file_appeal_with_code(
+    *, data: dict[str, Any], photos: dict[str, IdentityPhoto], client_ip: str
+) -> AccountAppeal:
     """账号申诉, the one step a page or an API endpoint calls: check the SMS code sent to the new mobile,
     then file the appeal. ``data`` is a valid AppealForm's cleaned data; ``photos`` maps each
     IdentityPhotoKind to its stored photo. Raises ValidationError keyed by field (sms_code)."""

@@ -1,6 +1,10 @@
 """Photos of identity documents uploaded during a registration or an appeal."""
 
+import uuid
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +15,7 @@ from ..models import IdentityPhoto, User
 
 
 def store_identity_photo(
-    *, upload, kind: str, upload_session: str, owner: User | None = None
+    *, upload: UploadedFile, kind: str, upload_session: str, owner: User | None = None
 ) -> IdentityPhoto:
     """Check, re-encode and store a photo of an identity document. Raises ValidationError."""
     image = clean_image_upload(upload)
@@ -37,7 +41,9 @@ def store_identity_photo(
         raise
 
 
-def pending_identity_photo(*, photo_uuid, upload_session: str, kind: str) -> IdentityPhoto | None:
+def pending_identity_photo(
+    *, photo_uuid: uuid.UUID | str | None, upload_session: str, kind: str
+) -> IdentityPhoto | None:
     """A photo this browser uploaded and nobody has claimed yet."""
     if not photo_uuid or not upload_session:
         return None
@@ -49,7 +55,7 @@ def pending_identity_photo(*, photo_uuid, upload_session: str, kind: str) -> Ide
         return None
 
 
-def prune_unclaimed_identity_photos(*, older_than=None) -> int:
+def prune_unclaimed_identity_photos(*, older_than: timedelta | None = None) -> int:
     """Delete photos uploaded during a registration or appeal that was never completed, and their files.
 
     Run daily (``manage.py prune_identity_photos``). A photo is unclaimed when neither an account nor an

@@ -1,6 +1,8 @@
 """Holders of the former accounting certificate: importing the old register and 原有用户设置密码."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,7 +49,9 @@ def activate_legacy_account(
         )
 
 
-def _activate(*, document_type, document_number, full_name, mobile, password, client_ip) -> User:
+def _activate(
+    *, document_type: str, document_number: str, full_name: str, mobile: str, password: str, client_ip: str
+) -> User:
     holder = (
         LegacyHolder.objects.select_for_update()
         .filter(document_type=document_type, document_number=document_number, full_name=full_name)
@@ -85,7 +89,7 @@ class ImportReport:
     errors: list[tuple[int, str]] | None = None
 
 
-def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
+def import_legacy_holders(rows: Iterable[tuple[int, Mapping[str, Any]]], *, source_file: str) -> ImportReport:
     """Import (row number, {姓名, 证件类型, 证件号码, 证书编号}) rows from an old register.
 
     Valid rows are written (re-importing updates them), invalid ones reported with their reason; the
@@ -94,8 +98,9 @@ def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
     from kuaiji.core.constants import DocumentType
     from kuaiji.core.validators import clean_document_number, clean_person_name
 
-    labels = {label: value for value, label in DocumentType.choices}
-    report = ImportReport(errors=[])
+    labels: dict[str, str] = {str(label): value for value, label in DocumentType.choices}
+    errors: list[tuple[int, str]] = []
+    report = ImportReport(errors=errors)
     with transaction.atomic():
         for row_number, row in rows:
             try:
@@ -105,7 +110,7 @@ def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
                 document_number = clean_document_number(document_type, str(row.get("证件号码") or ""))
                 full_name = clean_person_name(str(row.get("姓名") or ""))
             except ValidationError as error:
-                report.errors.append((row_number, "；".join(error.messages)))
+                errors.append((row_number, "；".join(error.messages)))
                 continue
             _, created = LegacyHolder.objects.update_or_create(
                 document_type=document_type,
@@ -127,13 +132,13 @@ def import_legacy_holders(rows, *, source_file: str) -> ImportReport:
                 "source_file": source_file,
                 "created": report.created,
                 "updated": report.updated,
-                "errors": len(report.errors),
+                "errors": len(errors),
             },
         )
     return report
 
 
-def activate_with_code(*, data: dict, client_ip: str) -> User:
+def activate_with_code(*, data: dict[str, Any], client_ip: str) -> User:
     """原有用户设置密码: check the SMS code, then activate. ``data`` is a valid ActivationForm's cleaned data.
     Raises ValidationError keyed by field (sms_code, mobile, document_number)."""
     from ..constants import SmsPurpose

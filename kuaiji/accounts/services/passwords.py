@@ -1,5 +1,7 @@
 """Passwords: reset with the registered phone's code, change when signed in."""
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,7 +55,7 @@ def change_password(
     password_changed.send(sender=User, user=user)
 
 
-def reset_password_with_code(*, data: dict, client_ip: str) -> User:
+def reset_password_with_code(*, data: dict[str, Any], client_ip: str) -> User:
     """忘记密码: the applicant with this document and name, the code sent to their phone, the new password.
 
     ``data`` is a valid ResetPasswordForm's cleaned data. An unknown person gets the same message as a wrong

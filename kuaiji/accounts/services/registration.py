@@ -1,12 +1,15 @@
 """新用户注册: an applicant's account, and the numbers and mobiles already taken."""
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
@@ -26,7 +29,7 @@ class MobileTaken(ValidationError):
     pass
 
 
-def document_taken_message():
+def document_taken_message() -> SafeString:
     return format_html(
         '该证件号码已注册。如忘记密码，请<a href="{}">找回密码</a>；如不是您本人注册的，请<a href="{}">提交账号申诉</a>。',
         reverse("accounts:reset_password"),
@@ -34,25 +37,28 @@ def document_taken_message():
     )
 
 
-def mobile_taken_message():
+def mobile_taken_message() -> SafeString:
     return format_html(
         '该手机号码已绑定其他账号。如该号码现由您使用，请<a href="{}">提交账号申诉</a>。',
         reverse("accounts:appeal"),
     )
 
 
-def _applicants():
+def _applicants() -> QuerySet[User]:
     return User.objects.filter(account_type=AccountType.APPLICANT)
 
 
-def _check_not_taken(*, document_type: str, document_number: str, mobile: str, exclude_pk=None) -> None:
-    if (
-        User.objects.filter(document_type=document_type, document_number=document_number)
-        .exclude(pk=exclude_pk)
-        .exists()
-    ):
+def _check_not_taken(
+    *, document_type: str, document_number: str, mobile: str, exclude_pk: int | None = None
+) -> None:
+    same_number = User.objects.filter(document_type=document_type, document_number=document_number)
+    same_mobile = _applicants().filter(mobile=mobile)
+    if exclude_pk is not None:
+        same_number = same_number.exclude(pk=exclude_pk)
+        same_mobile = same_mobile.exclude(pk=exclude_pk)
+    if same_number.exists():
         raise DocumentNumberTaken(document_taken_message(), code="document_taken")
-    if _applicants().filter(mobile=mobile).exclude(pk=exclude_pk).exists():
+    if same_mobile.exists():
         raise MobileTaken(mobile_taken_message(), code="mobile_taken")
 
 
@@ -88,7 +94,14 @@ def register_applicant(
 
 
 def _create_applicant(
-    *, document_type, document_number, full_name, mobile, password, id_photo, client_ip
+    *,
+    document_type: str,
+    document_number: str,
+    full_name: str,
+    mobile: str,
+    password: str,
+    id_photo: IdentityPhoto,
+    client_ip: str,
 ) -> User:
     _check_not_taken(document_type=document_type, document_number=document_number, mobile=mobile)
     now = timezone.now()
@@ -115,7 +128,14 @@ def _create_applicant(
 
 
 def _save_applicant(
-    *, document_type, document_number, full_name, mobile, password, legacy_holder, verified_at
+    *,
+    document_type: str,
+    document_number: str,
+    full_name: str,
+    mobile: str,
+    password: str,
+    legacy_holder: LegacyHolder | None,
+    verified_at: datetime,
 ) -> User:
     user = User(
         account_type=AccountType.APPLICANT,
@@ -138,7 +158,7 @@ def _save_applicant(
 
 def register_with_code(
     *,
-    data: dict,
+    data: dict[str, Any],
     client_ip: str,
     id_photo: IdentityPhoto | None = None,
     id_photo_upload: Any = None,

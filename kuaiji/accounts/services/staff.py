@@ -2,13 +2,16 @@
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..constants import AccountType
 from ..models import User
+
+if TYPE_CHECKING:
+    from kuaiji.regions.models import Department
 
 
 def ensure_role_groups() -> None:
@@ -25,7 +28,7 @@ def ensure_staff_member(
     *,
     username: str,
     full_name: str,
-    department,
+    department: "Department | None",
     roles: list[str],
     password: str,
     is_platform_admin: bool = False,

@@ -46,7 +46,7 @@ def appeal(request):
                 try:
                     filed = services.file_appeal_with_code(
                         data=form.cleaned_data,
-                        photos={slot.kind: slot.photo for slot in slots},
+                        photos={slot.kind: slot.photo for slot in slots if slot.photo is not None},
                         client_ip=client_ip(request),
                     )
                 except ValidationError as error:

@@ -1,5 +1,7 @@
 """忘记密码 page."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,7 +28,7 @@ def reset_password(request):
     else:
         action = request.POST.get("action", "submit")
         if action in {"send_code", "refresh_captcha"}:
-            errors = {}
+            errors: dict[str, Any] = {}
             if action == "send_code":
                 bound = ResetSendCodeForm(request.POST)
                 if bound.is_valid():

@@ -1,8 +1,10 @@
 """The sections of a draft: building and validating each one, its state, and the attachments still missing."""
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
-from ..attachments import required_attachments
+from ..attachments import SlotRequirement, required_attachments
 from ..constants import SectionState, Status
 from ..models import Attachment, Submission
 from ..sections import FORMSETS, SECTION_FORMS
@@ -33,17 +35,18 @@ class SectionResult:
     form: object
     formset: object | None
     complete: bool
-    answers: dict
+    answers: dict[str, Any]
 
 
 def build_section(
-    submission: Submission, section: str, data: dict | None, *, bound: bool = True
+    submission: Submission, section: str, data: dict[str, Any] | None, *, bound: bool = True
 ) -> SectionResult:
     """The section's form (and formset) bound to ``data`` (the stored answers when None)."""
     stored = submission.answers.get(section, {})
     data = stored if data is None else data
-    form_class = SECTION_FORMS[section]
-    kwargs = {}
+    form_class: Any = SECTION_FORMS[section]
+    formset_class: Any
+    kwargs: dict[str, Any] = {}
     if section == "personal":
         kwargs = {"applicant": submission.applicant, "verified_mobiles": stored.get("_verified_mobiles", [])}
     if not bound:
@@ -71,7 +74,7 @@ def build_section(
     return SectionResult(form=form, formset=formset, complete=valid, answers=answers)
 
 
-def validated_answers(submission: Submission) -> dict[str, dict]:
+def validated_answers(submission: Submission) -> dict[str, dict[str, Any]]:
     """The validated answers of every section that is complete."""
     result = {}
     for section in SECTION_FORMS:
@@ -88,9 +91,9 @@ def flagged_sections(submission: Submission) -> set[str]:
     return set(submission.answers.get("_flagged_sections", []))
 
 
-def section_states(submission: Submission, *, flagged: set[str] = frozenset()) -> dict[str, str]:
+def section_states(submission: Submission, *, flagged: AbstractSet[str] = frozenset()) -> dict[str, str]:
     """未开始 / 进行中 / 已完成 / 需修改 for each section of the task list."""
-    states = {}
+    states: dict[str, str] = {}
     answers = validated_answers(submission)
     states["notice"] = SectionState.COMPLETED if submission.notice_id else SectionState.NOT_STARTED
     for section in SECTION_FORMS:
@@ -121,7 +124,9 @@ def section_states(submission: Submission, *, flagged: set[str] = frozenset()) -
     return states
 
 
-def missing_attachments(submission: Submission, *, answers: dict | None = None) -> list:
+def missing_attachments(
+    submission: Submission, *, answers: dict[str, Any] | None = None
+) -> list[SlotRequirement]:
     answers = validated_answers(submission) if answers is None else answers
     present = set(submission.attachments.values_list("slot", flat=True))
     return [req for req in required_attachments(answers) if req.slot not in present]

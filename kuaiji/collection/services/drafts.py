@@ -1,5 +1,7 @@
 """Saving a draft: the notice, a section, the verified mobile (each against the version the page showed)."""
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -9,7 +11,7 @@ from ..models import Notice, Submission
 from .errors import DraftConflict, NotEditable
 
 
-def _save(submission: Submission, *, expected_version: int, **changes) -> None:
+def _save(submission: Submission, *, expected_version: int, **changes: Any) -> None:
     """Write ``changes`` only if nobody saved the draft since ``expected_version`` was read."""
     if submission.status not in EDITABLE_STATUSES:
         raise NotEditable("待审核期间不能修改；如需修改，请先撤回")
@@ -29,7 +31,9 @@ def accept_notice(submission: Submission, *, notice: Notice, expected_version: i
 
 
 @transaction.atomic
-def save_section(submission: Submission, *, section: str, data: dict, expected_version: int) -> None:
+def save_section(
+    submission: Submission, *, section: str, data: dict[str, Any], expected_version: int
+) -> None:
     """Keep what was typed in a section (valid or not: the task list says which)."""
     answers = dict(submission.answers)
     kept = {key: value for key, value in answers.get(section, {}).items() if key.startswith("_")}
@@ -38,7 +42,7 @@ def save_section(submission: Submission, *, section: str, data: dict, expected_v
     _save(submission, expected_version=expected_version, answers=answers)
 
 
-def _unflag(answers: dict, section: str) -> None:
+def _unflag(answers: dict[str, Any], section: str) -> None:
     """Once the person has changed a section a reviewer flagged, it no longer shows 需修改."""
     if section in answers.get("_flagged_sections", []):
         answers["_flagged_sections"] = [key for key in answers["_flagged_sections"] if key != section]

@@ -1,5 +1,7 @@
 """Starting, submitting and withdrawing a submission (a first collection, a change or a transfer)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,9 +21,12 @@ from .answers import SECTION_TITLES, missing_attachments, portrait_of, validated
 from .errors import DraftConflict, NotEditable
 from .reading import latest_approved_revision, open_submission
 
+if TYPE_CHECKING:
+    from kuaiji.accounts.models import User
+
 
 @transaction.atomic
-def start_collection(applicant) -> Submission:
+def start_collection(applicant: "User") -> Submission:
     """The applicant's open submission, or a new first-collection draft.
 
     After a decision the person starts a change instead (``start_change``)."""
@@ -35,13 +40,15 @@ def start_collection(applicant) -> Submission:
             submission = Submission.objects.create(applicant=applicant, kind=SubmissionKind.INITIAL)
     except IntegrityError:
         # Two tabs started at once: the constraint lets one through.
-        return open_submission(applicant)
+        racing = open_submission(applicant)
+        assert racing is not None  # the constraint refused ours: the other one exists
+        return racing
     record_event(action=AuditAction.SUBMISSION_STARTED, actor=applicant, target=submission)
     return submission
 
 
 @transaction.atomic
-def start_change(applicant, *, kind: str = SubmissionKind.CHANGE) -> Submission:
+def start_change(applicant: "User", *, kind: str = SubmissionKind.CHANGE) -> Submission:
     """A change (信息变更) or a transfer (调转) opens the wizard on a copy of the approved data.
 
     A person has at most one open submission: no new change or transfer while one is pending."""
@@ -90,7 +97,7 @@ def start_change(applicant, *, kind: str = SubmissionKind.CHANGE) -> Submission:
     return submission
 
 
-def _as_form_data(section: str, values: dict) -> dict:
+def _as_form_data(section: str, values: dict[str, Any]) -> dict[str, Any]:
     """Validated answers back into the strings a form takes."""
     data = {}
     for key, value in values.items():
@@ -137,9 +144,10 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
     missing = missing_attachments(submission, answers=answers)
     if missing:
         raise ValidationError(f"请上传附件：{'、'.join(req.label for req in missing)}", code="attachments")
-    management_department = Department.objects.filter(
-        pk=answers["employer"].get("management_department"), is_active=True
-    ).first()
+    department_pk = answers["employer"].get("management_department")
+    management_department = (
+        None if department_pk is None else Department.objects.filter(pk=department_pk, is_active=True).first()
+    )
     releasing = _check_department_change(submission, management_department)
     try:
         department = route(kind=submission.kind, management_department=management_department)
@@ -186,12 +194,16 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
     return submission
 
 
-def _check_department_change(submission: Submission, management_department):
+def _check_department_change(
+    submission: Submission, management_department: Department | None
+) -> Department | None:
     """A change keeps the management department; a transfer moves to another one. Returns the
     releasing department of a transfer (None otherwise)."""
     if submission.based_on_id is None or management_department is None:
         return None
-    current_id = submission.based_on.answers.get("employer", {}).get("management_department")
+    based_on = submission.based_on
+    assert based_on is not None
+    current_id = based_on.answers.get("employer", {}).get("management_department")
     if submission.kind == SubmissionKind.CHANGE and management_department.pk != current_id:
         raise ValidationError(
             "信息变更不能更换会计管理部门；调往其他会计管理部门的，请撤销本次变更后办理调转",

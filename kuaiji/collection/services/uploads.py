@@ -1,7 +1,10 @@
 """Attachments and the portrait of a submission."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from kuaiji.core.images import clean_image_upload
@@ -14,6 +17,10 @@ from .answers import PORTRAIT_SLOT, validated_answers
 from .drafts import _unflag
 from .errors import NotEditable
 
+if TYPE_CHECKING:
+    from kuaiji.core.images import CleanImage
+    from kuaiji.core.portraits import Portrait
+
 
 def _unflag_attachment_slot(submission: Submission, slot: str) -> None:
     section = "basic_info_form" if slot == "basic_info_form" else "attachments"
@@ -24,7 +31,9 @@ def _unflag_attachment_slot(submission: Submission, slot: str) -> None:
         submission.answers = answers
 
 
-def _store_attachment(submission: Submission, *, slot: str, image, original_name: str) -> Attachment:
+def _store_attachment(
+    submission: Submission, *, slot: str, image: "CleanImage", original_name: str
+) -> Attachment:
     name = save_clean_image(image, prefix="attachments")
     try:
         with transaction.atomic():
@@ -45,7 +54,7 @@ def _store_attachment(submission: Submission, *, slot: str, image, original_name
         raise
 
 
-def add_attachment(submission: Submission, *, slot: str, upload) -> Attachment:
+def add_attachment(submission: Submission, *, slot: str, upload: UploadedFile) -> Attachment:
     """Check, re-encode and store one image of ``slot``. Raises ValidationError."""
     if submission.status not in EDITABLE_STATUSES:
         raise NotEditable("待审核期间不能修改附件")
@@ -64,7 +73,7 @@ def add_attachment(submission: Submission, *, slot: str, upload) -> Attachment:
     return attachment
 
 
-def set_portrait(submission: Submission, *, portrait, original_name: str = "") -> Attachment:
+def set_portrait(submission: Submission, *, portrait: "Portrait", original_name: str = "") -> Attachment:
     """Replace the 1-inch photo with ``portrait`` (a normalised kuaiji.core.portraits.Portrait)."""
     from kuaiji.core.images import CleanImage
 
