@@ -224,7 +224,7 @@ class RegistrationForm(DocumentFieldsMixin, PasswordPairMixin, KuaijiForm):
 
 
 class SignInForm(KuaijiForm):
-    # Set in accounts.views, next to the sign-in view that shows it.
+    # Set in accounts.views.signing, next to the sign-in view that shows it.
     wrong_credentials_message: ClassVar[str]
     login = forms.CharField(
         label="证件号码或手机号码",
@@ -249,7 +249,7 @@ class SignInForm(KuaijiForm):
 
 
 class StaffSignInForm(KuaijiForm):
-    # Set in accounts.views, next to the sign-in view that shows it.
+    # Set in accounts.views.signing, next to the sign-in view that shows it.
     wrong_credentials_message: ClassVar[str]
     username = forms.CharField(
         label="用户名",

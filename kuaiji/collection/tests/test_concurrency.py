@@ -173,7 +173,8 @@ def test_a_racing_start_gets_the_draft_the_other_one_made(applicant_client, monk
         calls.append(person)
         return None if len(calls) == 1 else real_open_submission(person)
 
-    monkeypatch.setattr(services, "open_submission", not_yet_visible)
+    # start_collection looks the open submission up in its own module.
+    monkeypatch.setattr(services.lifecycle, "open_submission", not_yet_visible)
 
     again = services.start_collection(applicant)
 

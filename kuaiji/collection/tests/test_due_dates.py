@@ -35,7 +35,7 @@ def freeze(monkeypatch):
     """``freeze(moment)``: ``timezone.now()`` returns ``moment`` (aware) from then on."""
 
     def freeze(moment: datetime) -> None:
-        monkeypatch.setattr("kuaiji.collection.services.timezone.now", lambda: moment)
+        monkeypatch.setattr("kuaiji.collection.services.lifecycle.timezone.now", lambda: moment)
 
     return freeze
 

@@ -1,0 +1,80 @@
+"""Photos of identity documents uploaded during a registration or an appeal."""
+
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from kuaiji.core.images import clean_image_upload
+from kuaiji.core.storage import save_clean_image
+
+from ..models import IdentityPhoto, User
+
+
+def store_identity_photo(
+    *, upload: UploadedFile, kind: str, upload_session: str, owner: User | None = None
+) -> IdentityPhoto:
+    """Check, re-encode and store a photo of an identity document. Raises ValidationError."""
+    image = clean_image_upload(upload)
+    name = save_clean_image(image, prefix="identity")
+    try:
+        return IdentityPhoto.objects.create(
+            kind=kind,
+            file=name,
+            content_type=image.content_type,
+            sha256=image.sha256,
+            size=image.size,
+            width=image.width,
+            height=image.height,
+            original_name=(getattr(upload, "name", "") or "")[:200],
+            owner=owner,
+            upload_session=upload_session,
+        )
+    except Exception:
+        # No orphan file when the row could not be written.
+        from kuaiji.core.storage import delete_stored_file
+
+        delete_stored_file(name)
+        raise
+
+
+def pending_identity_photo(
+    *, photo_uuid: uuid.UUID | str | None, upload_session: str, kind: str
+) -> IdentityPhoto | None:
+    """A photo this browser uploaded and nobody has claimed yet."""
+    if not photo_uuid or not upload_session:
+        return None
+    try:
+        return IdentityPhoto.objects.filter(
+            uuid=photo_uuid, upload_session=upload_session, kind=kind, owner__isnull=True, appeal__isnull=True
+        ).first()
+    except ValidationError:
+        return None
+
+
+def prune_unclaimed_identity_photos(*, older_than: timedelta | None = None) -> int:
+    """Delete photos uploaded during a registration or appeal that was never completed, and their files.
+
+    Run daily (``manage.py prune_identity_photos``). A photo is unclaimed when neither an account nor an
+    appeal owns it; the default grace period (one day) outlives any form a person is still filling in.
+    """
+    from datetime import timedelta
+
+    from kuaiji.core.storage import delete_stored_file
+
+    cutoff = timezone.now() - (older_than or timedelta(days=1))
+    pruned = 0
+    stale = IdentityPhoto.objects.filter(owner__isnull=True, appeal__isnull=True, created_at__lt=cutoff)
+    for photo in stale.iterator():
+        name = photo.file.name
+        with transaction.atomic():
+            deleted, _ = IdentityPhoto.objects.filter(
+                pk=photo.pk, owner__isnull=True, appeal__isnull=True
+            ).delete()
+        if deleted:
+            delete_stored_file(name)
+            pruned += 1
+    return pruned

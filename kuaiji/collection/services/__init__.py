@@ -1,0 +1,50 @@
+"""Information collection: drafts, sections, attachments and submitting. Views (and later the API)
+call these; permission is the caller's (every function takes the applicant's own submission).
+"""
+
+from .answers import (
+    PORTRAIT_SLOT,
+    SECTION_ORDER,
+    SECTION_TITLES,
+    SectionResult,
+    build_section,
+    flagged_sections,
+    missing_attachments,
+    portrait_of,
+    section_states,
+    validated_answers,
+)
+from .drafts import accept_notice, record_verified_mobile, save_section
+from .errors import DraftConflict, NotEditable
+from .lifecycle import start_change, start_collection, submit, withdraw
+from .reading import current_notice, latest_approved_revision, latest_submission, open_submission
+from .uploads import add_attachment, remove_attachment, set_portrait
+
+__all__ = [
+    "PORTRAIT_SLOT",
+    "SECTION_ORDER",
+    "SECTION_TITLES",
+    "DraftConflict",
+    "NotEditable",
+    "SectionResult",
+    "accept_notice",
+    "add_attachment",
+    "build_section",
+    "current_notice",
+    "flagged_sections",
+    "latest_approved_revision",
+    "latest_submission",
+    "missing_attachments",
+    "open_submission",
+    "portrait_of",
+    "record_verified_mobile",
+    "remove_attachment",
+    "save_section",
+    "section_states",
+    "set_portrait",
+    "start_change",
+    "start_collection",
+    "submit",
+    "validated_answers",
+    "withdraw",
+]
