@@ -24,7 +24,7 @@ DOCUMENT_NUMBER = "630104199003141781"
 
 
 def signed_in_with_a_draft(page: Page) -> None:
-    applicant = ApplicantFactory(document_number=DOCUMENT_NUMBER, full_name="林晓芸")
+    applicant = ApplicantFactory.create(document_number=DOCUMENT_NUMBER, full_name="林晓芸")
     services.start_collection(applicant)
     page.goto("/sign-in/")
     sign_in(page, DOCUMENT_NUMBER, PASSWORD)

@@ -262,10 +262,11 @@ def section(request, section):
                 services.save_section(
                     submission, section=section, data=data, expected_version=submission.version
                 )
+            # Shown again unbound-looking: no errors yet for a section the person is still typing.
             built = services.build_section(submission, section, data)
-            built.form._errors = ErrorDict()
+            built.form._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's private error cache
             if built.formset is not None:
-                built.formset._errors = []
+                built.formset._errors = []  # type: ignore[attr-defined]  # the formset's private error cache
         else:
             try:
                 services.save_section(submission, section=section, data=data, expected_version=version)

@@ -1,6 +1,8 @@
 """A province → prefecture → county picker that works without JavaScript (each level appears once the
 one above is chosen and the page is saved) and better with it (kuaiji.js fills the next level at once)."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -13,10 +15,10 @@ LEVEL_LABELS = ("省（自治区、直辖市）", "市（地区、州、盟）",
 class DivisionWidget(forms.MultiWidget):
     template_name = "regions/division_widget.html"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__([forms.Select, forms.Select, forms.Select], attrs)
 
-    def decompress(self, value):
+    def decompress(self, value: str | None) -> list[str | None]:
         if not value:
             return [None, None, None]
         codes = [division.code for division in division_path(value)]

@@ -4,6 +4,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
+from django.forms import BaseFormSet
+
 from ..attachments import SlotRequirement, required_attachments
 from ..constants import SectionState, Status
 from ..models import Attachment, Submission
@@ -32,8 +35,8 @@ PORTRAIT_SLOT = "portrait"
 
 @dataclass
 class SectionResult:
-    form: object
-    formset: object | None
+    form: forms.Form
+    formset: BaseFormSet[forms.Form] | None
     complete: bool
     answers: dict[str, Any]
 
