@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, withdraw_views
 
 app_name = "collection"
 
@@ -20,5 +20,5 @@ urlpatterns = [
     path("basic-info-form.pdf", views.basic_info_pdf_view, name="basic_info_pdf"),
     path("check/", views.check, name="check"),
     path("submitted/", views.submitted, name="submitted"),
-    path("withdraw/", views.withdraw, name="withdraw"),
+    path("withdraw/", withdraw_views.withdraw, name="withdraw"),
 ]

@@ -23,7 +23,7 @@ from . import form_status, services, upload_feedback
 from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .identity_photos import reuse_identity_photos
-from .models import Attachment, Submission
+from .models import Attachment
 from .pdf import basic_info_pdf
 from .sections import SECTION_FORMS
 from .selectors import applicant_status
@@ -654,16 +654,3 @@ def submitted(request):
     if submission is None or submission.status != Status.PENDING:
         return redirect("collection:overview")
     return render(request, "collection/submitted.html", {"submission": submission})
-
-
-@applicant_required
-@require_POST
-def withdraw(request):
-    submission = get_object_or_404(Submission, applicant=request.user, status=Status.PENDING)
-    try:
-        services.withdraw(submission)
-    except services.NotEditable as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "已撤回，信息登记回到草稿状态，修改后可重新提交。")
-    return redirect("collection:overview")
