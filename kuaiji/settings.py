@@ -266,7 +266,7 @@ KUAIJI_ATTACHMENT_SLOTS = [
         "when": "certificate_lost",
         "reason": "毕业证书遗失时，以工作单位出具的学历证明代替",
         "max_files": 5,
-        "template": "collection/templates/education-proof.txt",
+        "template": "education-proof",  # kuaiji/collection/document_templates/, served as PDF
     },
     {
         "slot": "qualification_certificate",

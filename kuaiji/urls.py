@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 
 from kuaiji.api.api import api
 from kuaiji.api.errors import error_json
+from kuaiji.collection.notice_views import public_notice
 from kuaiji.core.views import healthz
 
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
+    path("notices/", public_notice, name="notices"),
     path("captcha/", include("captcha.urls")),
     path("regions/", include("kuaiji.regions.urls")),
     path("collection/", include("kuaiji.collection.urls")),

@@ -303,7 +303,10 @@ def test_with_a_work_unit(page: Page, shot, applicant, reference_data, photos):
     expect(page.locator(".timeline")).to_contain_text("提交审核")
     shot(page, "home-pending")
 
-    page.get_by_role("button", name="撤回修改").click()
+    page.get_by_role("link", name="撤回修改").click()
+    expect(page.locator("main")).to_contain_text("回到草稿")
+    shot(page, "withdraw-confirm")
+    page.get_by_role("button", name="确认撤回").click()
     expect(page.locator(".notice-success")).to_contain_text("已撤回")
     expect(status_panel.locator(".status")).to_have_text("草稿")
     expect(page.get_by_role("link", name="继续填写")).to_be_visible()

@@ -38,7 +38,7 @@ class SlotRequirement:
     label: str
     reason: str
     max_files: int
-    template: str = ""  # a static path of a template to download, where there is one
+    template: str = ""  # the name of a template to download as PDF (document_templates/), where there is one
 
 
 def required_attachments(answers: dict[str, Any]) -> list[SlotRequirement]:

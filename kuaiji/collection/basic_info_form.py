@@ -170,6 +170,12 @@ def _font_glyphs() -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
+def registered_font() -> str:
+    """The vendored CJK font's ReportLab name, registered (other PDFs, e.g. the templates, draw in it)."""
+    _font_glyphs()
+    return FONT_NAME
+
+
 _REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import template_pdf, views, withdraw_views
 
 app_name = "collection"
 
@@ -18,7 +18,8 @@ urlpatterns = [
     path("attachments/<uuid:attachment_uuid>/delete/", views.delete_attachment, name="delete_attachment"),
     path("basic-info-form/", views.basic_info_form, name="basic_info_form"),
     path("basic-info-form.pdf", views.basic_info_pdf_view, name="basic_info_pdf"),
+    path("forms/<slug:name>.pdf", template_pdf.template_pdf_view, name="template_pdf"),
     path("check/", views.check, name="check"),
     path("submitted/", views.submitted, name="submitted"),
-    path("withdraw/", views.withdraw, name="withdraw"),
+    path("withdraw/", withdraw_views.withdraw, name="withdraw"),
 ]

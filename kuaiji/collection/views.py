@@ -20,12 +20,13 @@ from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
 from kuaiji.regions.selectors import department_covering
 
-from . import form_status, services, upload_feedback
+from . import form_status, plausibility, services, upload_feedback
 from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .identity_photos import reuse_identity_photos
-from .models import Attachment, Submission
+from .models import Attachment
 from .pdf import basic_info_pdf
+from .plausibility import plausibility_warnings
 from .sections import SECTION_FORMS
 from .selectors import applicant_status
 
@@ -600,8 +601,11 @@ def check(request):
     answers = services.validated_answers(submission)
     error = ""
     signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
+    warnings = plausibility_warnings(answers)
     if request.method == "POST" and signed_form_out_of_date:
         error = form_status.out_of_date_message(submission)
+    elif request.method == "POST" and warnings and not request.POST.get("plausibility_confirmed"):
+        error = plausibility.CONFIRMATION_REQUIRED
     elif request.method == "POST":
         try:
             services.submit(
@@ -643,6 +647,8 @@ def check(request):
             "attachment_rows": attachment_rows,
             "error": error,
             "signed_form_out_of_date": signed_form_out_of_date,
+            "warnings": warnings,
+            "confirmation_label": plausibility.CONFIRMATION_LABEL,
             "out_of_date_message": form_status.out_of_date_message(submission),
             "portrait": services.portrait_of(submission),
             "editable": submission.status in EDITABLE_STATUSES,
@@ -658,16 +664,3 @@ def submitted(request):
     if submission is None or submission.status != Status.PENDING:
         return redirect("collection:overview")
     return render(request, "collection/submitted.html", {"submission": submission})
-
-
-@applicant_required
-@require_POST
-def withdraw(request):
-    submission = get_object_or_404(Submission, applicant=request.user, status=Status.PENDING)
-    try:
-        services.withdraw(submission)
-    except services.NotEditable as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "已撤回，信息登记回到草稿状态，修改后可重新提交。")
-    return redirect("collection:overview")

@@ -169,8 +169,23 @@ def test_a_pending_submission_cannot_be_edited(applicant_client, pending, media)
         services.save_section(pending, section="education", data=helpers.EDUCATION, expected_version=version)
 
 
+def test_the_first_click_on_withdraw_only_asks_for_confirmation(applicant_client, pending):
+    overview = applicant_client.get(reverse("collection:overview")).content.decode()
+    confirm_url = reverse("collection:withdraw")
+    assert f'href="{confirm_url}"' in overview  # a link to the confirm page, not a form that withdraws
+
+    page = applicant_client.get(confirm_url)
+    bare_post = applicant_client.post(confirm_url)  # a form without the confirm page's field
+
+    assert page.status_code == 200
+    assert "确认撤回" in page.content.decode() and "回到草稿" in page.content.decode()
+    assert bare_post.status_code == 302 and bare_post["Location"] == confirm_url
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING
+
+
 def test_withdrawing_returns_it_to_draft(applicant_client, pending):
-    response = applicant_client.post(reverse("collection:withdraw"))
+    response = applicant_client.post(reverse("collection:withdraw"), {"confirm": "1"})
 
     assert response.status_code == 302
     pending.refresh_from_db()
@@ -185,7 +200,7 @@ def test_withdrawing_returns_it_to_draft(applicant_client, pending):
         expected_version=pending.version,
     )
     # A draft cannot be withdrawn.
-    assert applicant_client.post(reverse("collection:withdraw")).status_code == 404
+    assert applicant_client.post(reverse("collection:withdraw"), {"confirm": "1"}).status_code == 404
 
 
 # --- changes ------------------------------------------------------------------------------------------------

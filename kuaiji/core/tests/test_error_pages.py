@@ -45,7 +45,7 @@ def test_403_page(client, no_debug):
 @pytest.mark.django_db
 def test_405_page(client, no_debug):
     client.force_login(ApplicantFactory(), backend="kuaiji.accounts.backends.ApplicantBackend")
-    response = client.get("/collection/withdraw/")
+    response = client.get("/collection/start/")
     assert_site_error_page(response, 405, "不支持的操作")
     assert "POST" in response["Allow"]
 
