@@ -37,9 +37,21 @@ def save_section(
     """Keep what was typed in a section (valid or not: the task list says which)."""
     answers = dict(submission.answers)
     kept = {key: value for key, value in answers.get(section, {}).items() if key.startswith("_")}
-    answers[section] = {**data, **kept}
+    answers[section] = {**_without_nul(data), **kept}
     _unflag(answers, section)
     _save(submission, expected_version=expected_version, answers=answers)
+
+
+def _without_nul(value: Any) -> Any:
+    """What was typed, minus NUL: PostgreSQL's JSON cannot hold it, and the page's form still refuses the
+    posted value with its own message (the draft keeps everything else)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def _unflag(answers: dict[str, Any], section: str) -> None:
