@@ -200,6 +200,8 @@ class AttachmentsOut(Schema):
 class SubmitIn(Schema):
     version: int = Field(ge=0, le=2**31 - 1)
     commitment_accepted: bool = False
+    # Needed only when submit answered 400 `plausibility` (graduation before birth …): the person confirms.
+    plausibility_confirmed: bool = False
 
 
 class HistoryOut(Schema):

@@ -52,3 +52,15 @@ def basic_info_pdf(submission) -> bytes | None:
     return render_basic_info_form(
         sheet, site_name=settings.KUAIJI_SITE_NAME, department_name=settings.KUAIJI_DEPARTMENT_NAME
     )
+
+
+def download_basic_info_form(submission) -> bytes | None:
+    """The PDF the applicant downloads to sign (page and API): while the submission can be edited, what
+    it shows is remembered, so a later change makes the signed form out of date (``form_status``)."""
+    from .constants import EDITABLE_STATUSES
+    from .form_status import record_form_generated
+
+    content = basic_info_pdf(submission)
+    if content is not None and submission.status in EDITABLE_STATUSES:
+        record_form_generated(submission)
+    return content

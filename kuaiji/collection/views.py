@@ -25,7 +25,7 @@ from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
 from .identity_photos import reuse_identity_photos
 from .models import Attachment
-from .pdf import basic_info_pdf
+from .pdf import download_basic_info_form
 from .plausibility import plausibility_warnings
 from .sections import SECTION_FORMS
 from .selectors import applicant_status
@@ -499,15 +499,12 @@ def upload_attachment(request, slot):
         errors.append("请选择要上传的图片")
     for upload in uploads:
         try:
-            attachment = services.add_attachment(submission, slot=slot, upload=upload)
+            services.add_attachment(submission, slot=slot, upload=upload)
         except ValidationError as error:
             errors.append(f"{upload.name}：{error.messages[0]}")
         except services.NotEditable as error:
             errors.append(str(error))
             break
-        else:
-            if slot == form_status.SIGNED_FORM_SLOT:
-                form_status.stamp_signed_form(submission, attachment)
     target = f"{safe_next(request, reverse('collection:attachments'))}#slot-{slot}"
     if upload_feedback.is_background_request(request):
         if errors:
@@ -580,12 +577,10 @@ def basic_info_pdf_view(request):
     submission = services.open_submission(request.user) or services.latest_submission(request.user)
     if submission is None:
         raise Http404
-    content = basic_info_pdf(submission)
+    content = download_basic_info_form(submission)
     if content is None:
         messages.error(request, "请先完成个人信息、工作单位、学历和专业技术资格，并上传一寸照片。")
         return redirect("collection:basic_info_form")
-    if submission.status in EDITABLE_STATUSES:
-        form_status.record_form_generated(submission)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="basic-info-form.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -602,16 +597,13 @@ def check(request):
     error = ""
     signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
     warnings = plausibility_warnings(answers)
-    if request.method == "POST" and signed_form_out_of_date:
-        error = form_status.out_of_date_message(submission)
-    elif request.method == "POST" and warnings and not request.POST.get("plausibility_confirmed"):
-        error = plausibility.CONFIRMATION_REQUIRED
-    elif request.method == "POST":
+    if request.method == "POST":
         try:
             services.submit(
                 submission,
                 expected_version=posted_version(request),
                 commitment_accepted=bool(request.POST.get("commitment")),
+                plausibility_confirmed=bool(request.POST.get("plausibility_confirmed")),
             )
         except ValidationError as exc:
             error = exc.messages[0]

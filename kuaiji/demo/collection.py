@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from PIL import Image, ImageDraw
 
-from kuaiji.collection import services
+from kuaiji.collection import form_status, services
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Notice, Submission
 from kuaiji.core.fakes import fake_credit_code
@@ -82,6 +82,8 @@ def _submit_filled(person, department, county: str):
     for section, data in _answers(person, department.pk, county=county).items():
         services.save_section(submission, section=section, data=data, expected_version=submission.version)
     services.set_portrait(submission, portrait=normalise_portrait(_portrait()), original_name="portrait.jpg")
+    # The person downloads the form before signing it (what it shows is remembered: form_status).
+    form_status.record_form_generated(submission)
     for requirement in services.missing_attachments(submission):
         services.add_attachment(submission, slot=requirement.slot, upload=_picture(requirement.slot))
     return services.submit(submission, expected_version=submission.version, commitment_accepted=True)

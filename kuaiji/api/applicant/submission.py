@@ -11,7 +11,7 @@ from kuaiji.collection import services
 from kuaiji.collection.attachments import required_attachments
 from kuaiji.collection.constants import Status, SubmissionKind
 from kuaiji.collection.models import Attachment, Submission
-from kuaiji.collection.pdf import basic_info_pdf
+from kuaiji.collection.pdf import download_basic_info_form
 from kuaiji.collection.selectors import applicant_status, submission_history
 from kuaiji.core.portraits import normalise_portrait
 from kuaiji.core.storage import private_file_response
@@ -300,7 +300,7 @@ def basic_info_form_pdf(request):
     """The personal basic information form, to print, sign and upload to the `basic_info_form` slot.
     409 `incomplete` until every section is complete and the 1-inch photo is uploaded."""
     submission = services.open_submission(request.auth) or _latest_submission(request)
-    content = basic_info_pdf(submission)
+    content = download_basic_info_form(submission)
     if content is None:
         raise ApiError(409, "incomplete", "请先完成个人信息、工作单位、学历和专业技术资格，并上传一寸照片。")
     response = HttpResponse(content, content_type="application/pdf")
@@ -318,7 +318,10 @@ def submit(request, payload: SubmitIn):
     submission = _open_submission(request)
     with _draft_errors():
         submission = services.submit(
-            submission, expected_version=payload.version, commitment_accepted=payload.commitment_accepted
+            submission,
+            expected_version=payload.version,
+            commitment_accepted=payload.commitment_accepted,
+            plausibility_confirmed=payload.plausibility_confirmed,
         )
     return _submission_out(submission)
 

@@ -193,6 +193,25 @@ def fill_and_submit(client, token, person, departments) -> dict:
     return submitted
 
 
+def re_sign(client, token) -> None:
+    """After a fix the signed form shows old answers: download it again, replace the signed photo."""
+    headers = bearer(token)
+    assert client.get(API + "/me/submission/basic-info-form.pdf", headers=headers).status_code == 200
+    listing = expect(client.get(API + "/me/submission/attachments", headers=headers), 200)
+    for item in listing["files"]:
+        if item["slot"] == "basic_info_form":
+            response = client.delete(API + f"/me/submission/attachments/{item['uuid']}", headers=headers)
+            assert response.status_code in (200, 204), response.content.decode()[:500]
+    expect(
+        client.post(
+            API + "/me/submission/attachments/basic_info_form",
+            {"files": helpers.image_upload(name="signed.jpg", size=(1000, 700))},
+            headers=headers,
+        ),
+        201,
+    )
+
+
 def staff_sign_in(client, departments) -> str:
     staff = StaffFactory.create(department=departments["630000"])
     staff.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
@@ -286,6 +305,17 @@ def test_return_resubmit_approve_and_integration_status(client, departments):
     )
     mine = my_submission(client, token)
     assert mine["sections"]["education"] == "completed"
+    # The signed form showed the old certificate number: submit refuses it until it is signed again.
+    refused = send_json(
+        client,
+        "post",
+        "/me/submission/submit",
+        {"version": mine["version"], "commitment_accepted": True},
+        bearer(token),
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "signed_form_out_of_date"
+    re_sign(client, token)
+    mine = my_submission(client, token)
     resubmitted = expect(
         send_json(
             client,

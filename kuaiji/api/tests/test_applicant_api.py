@@ -159,6 +159,10 @@ def test_register_sign_in_fill_submit_withdraw_and_resubmit(client, departments)
     assert response.status_code == 200, response.json()
     assert response.json()["width"] > 0 and response.json()["size"] > 0
 
+    # The form is downloaded before it is signed and uploaded (what it shows is remembered).
+    pdf = client.get(API + "/me/submission/basic-info-form.pdf", **headers)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
     listing = client.get(API + "/me/submission/attachments", **headers).json()
     slots = [item["slot"] for item in listing["required"]]
     assert {"id_front", "id_back", "qualification_certificate", "basic_info_form"} <= set(slots)
@@ -174,9 +178,6 @@ def test_register_sign_in_fill_submit_withdraw_and_resubmit(client, departments)
         assert created["slot"] == slot
     image = client.get(API + f"/me/submission/attachments/{created['uuid']}/file", **headers)
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
-
-    pdf = client.get(API + "/me/submission/basic-info-form.pdf", **headers)
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     current = client.get(API + "/me/submission", **headers).json()
     assert set(current["sections"].values()) == {"completed"}
@@ -600,3 +601,65 @@ def test_activation_and_reset_errors_name_their_field_as_on_the_pages(client, ap
         400,
     )["errors"]
     assert errors["sms_code"] == ["短信验证码不正确，请核对证件号码、姓名和验证码"]
+
+
+# --- the checks of submit hold for the API too (defects 11 and 19) ----------------------------------------
+
+
+def _api_submit(client, auth, submission, **extra):
+    submission.refresh_from_db()
+    return post_json(
+        client,
+        "/me/submission/submit",
+        {"version": submission.version, "commitment_accepted": True, **extra},
+        **auth,
+    )
+
+
+@pytest.mark.django_db
+def test_the_api_cannot_submit_a_signed_form_of_other_answers(client, applicant, auth, departments):
+    from kuaiji.collection import form_status, services
+    from kuaiji.collection.tests.factories import SubmissionFactory
+
+    submission = SubmissionFactory.create(complete=True, applicant=applicant)
+    services.save_section(
+        submission,
+        section="personal",
+        data={**helpers.PERSONAL, "mobile": applicant.mobile, "residence_address": "虚构路 2 号"},
+        expected_version=submission.version,
+    )
+
+    body = assert_error(_api_submit(client, auth, submission), 400)
+    assert "重新下载信息表" in body["message"]
+    submission.refresh_from_db()
+    assert submission.status == Status.DRAFT
+
+    # Download the form again through the API, sign it and upload it: now it goes.
+    response = client.get("/api/v1/me/submission/basic-info-form.pdf", **auth)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    submission.attachments.filter(slot=form_status.SIGNED_FORM_SLOT).delete()
+    upload = SimpleUploadedFile("signed.jpg", jpeg_bytes(), content_type="image/jpeg")
+    services.add_attachment(submission, slot=form_status.SIGNED_FORM_SLOT, upload=upload)
+    response = _api_submit(client, auth, submission)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert response.json()["status"] == Status.PENDING
+
+
+@pytest.mark.django_db
+def test_the_api_asks_to_confirm_plausibility_warnings(client, applicant, auth, departments):
+    from kuaiji.collection import form_status, services
+    from kuaiji.collection.tests.factories import SubmissionFactory
+
+    submission = SubmissionFactory.create(complete=True, applicant=applicant)
+    submission.refresh_from_db()
+    employer = {**submission.answers["employer"], "started_accounting_on": "1960-01"}
+    services.save_section(submission, section="employer", data=employer, expected_version=submission.version)
+    # The form signed must be of these answers, so only the warning stands in the way.
+    form_status.record_form_generated(submission)
+    for attachment in submission.attachments.filter(slot=form_status.SIGNED_FORM_SLOT):
+        form_status.stamp_signed_form(submission, attachment)
+
+    body = assert_error(_api_submit(client, auth, submission), 400)
+    assert "未满 16 周岁" in body["message"]
+    response = _api_submit(client, auth, submission, plausibility_confirmed=True)
+    assert response.status_code == 200, response.content.decode()[:2000]

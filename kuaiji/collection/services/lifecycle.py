@@ -122,10 +122,21 @@ def _as_form_data(section: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def submit(submission: Submission, *, expected_version: int, commitment_accepted: bool) -> Submission:
-    """Submit (or resubmit) a draft: everything must be complete; creates an immutable revision,
-    routes it and sets its due date. A second click finds it already pending and changes nothing."""
+def submit(
+    submission: Submission,
+    *,
+    expected_version: int,
+    commitment_accepted: bool,
+    plausibility_confirmed: bool = False,
+) -> Submission:
+    """Submit (or resubmit) a draft: everything must be complete, the signed basic information form must
+    be of the current answers, and plausibility warnings (if any) confirmed; creates an immutable
+    revision, routes it and sets its due date. A second click finds it already pending and changes
+    nothing. Pages and the API both call this, so neither can skip a check."""
     from kuaiji.calendar.selectors import due_on
+
+    from .. import form_status
+    from ..plausibility import CONFIRMATION_REQUIRED, plausibility_warnings
 
     if submission.status == Status.PENDING:
         return submission
@@ -144,6 +155,12 @@ def submit(submission: Submission, *, expected_version: int, commitment_accepted
     missing = missing_attachments(submission, answers=answers)
     if missing:
         raise ValidationError(f"请上传附件：{'、'.join(req.label for req in missing)}", code="attachments")
+    if form_status.signed_form_out_of_date(submission):
+        raise ValidationError(form_status.out_of_date_message(submission), code="signed_form_out_of_date")
+    warnings = plausibility_warnings(answers)
+    if warnings and not plausibility_confirmed:
+        # The API has no page above the button: the message names the warnings too.
+        raise ValidationError(f"{CONFIRMATION_REQUIRED}（{'；'.join(warnings)}）", code="plausibility")
     department_pk = answers["employer"].get("management_department")
     management_department = (
         None if department_pk is None else Department.objects.filter(pk=department_pk, is_active=True).first()

@@ -70,6 +70,10 @@ def add_attachment(submission: Submission, *, slot: str, upload: UploadedFile) -
         submission, slot=slot, image=image, original_name=getattr(upload, "name", "") or ""
     )
     _unflag_attachment_slot(submission, slot)
+    from .. import form_status  # it reads answers through this package
+
+    if slot == form_status.SIGNED_FORM_SLOT:
+        form_status.stamp_signed_form(submission, attachment)
     return attachment
 
 

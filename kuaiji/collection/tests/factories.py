@@ -89,7 +89,7 @@ def fill(
 
 
 def _submit(submission: Submission) -> Submission:
-    submission.refresh_from_db()
+    helpers.re_sign_submission(submission)  # a change or transfer starts from the approved form
     return services.submit(submission, expected_version=submission.version, commitment_accepted=True)
 
 

@@ -113,3 +113,19 @@ def re_sign(client) -> None:
         reverse("collection:upload_attachment", args=[form_status.SIGNED_FORM_SLOT]),
         {"files": image_upload(name="signed.jpg")},
     )
+
+
+def re_sign_submission(submission) -> None:
+    """``re_sign`` without pages: when the answers changed since the signed form, generate it again (what
+    the download records) and upload a new signed photo in place of the old one."""
+    from kuaiji.collection import form_status, services
+
+    submission.refresh_from_db()
+    if not form_status.signed_form_out_of_date(submission):
+        return
+    submission.attachments.filter(slot=form_status.SIGNED_FORM_SLOT).delete()
+    form_status.record_form_generated(submission)
+    services.add_attachment(
+        submission, slot=form_status.SIGNED_FORM_SLOT, upload=image_upload(name="signed.jpg", size=(320, 240))
+    )
+    submission.refresh_from_db()

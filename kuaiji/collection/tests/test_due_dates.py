@@ -23,6 +23,7 @@ from kuaiji.calendar.selectors import due_on, is_working_day
 from kuaiji.collection import services
 from kuaiji.collection.constants import Status, SubmissionKind
 from kuaiji.collection.models import Submission
+from kuaiji.collection.tests import helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,7 @@ def freeze(monkeypatch):
 
 
 def submit(submission: Submission) -> Submission:
+    helpers.re_sign_submission(submission)
     return services.submit(submission, expected_version=submission.version, commitment_accepted=True)
 
 

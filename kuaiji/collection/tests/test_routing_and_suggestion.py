@@ -26,6 +26,7 @@ from kuaiji.collection import services
 from kuaiji.collection.constants import Status, SubmissionKind
 from kuaiji.collection.models import Submission
 from kuaiji.collection.routing import NoDepartment, route
+from kuaiji.collection.tests import helpers
 from kuaiji.regions.models import Department
 from kuaiji.regions.selectors import department_covering
 
@@ -143,6 +144,7 @@ def test_a_submitted_transfer_goes_to_the_receiving_department(applicant_client,
     receiving = departments["632802"]
     employer = {**transfer.answers["employer"], "management_department": str(receiving.pk)}
     services.save_section(transfer, section="employer", data=employer, expected_version=transfer.version)
+    helpers.re_sign_submission(transfer)  # the form names the new department: signed again
 
     services.submit(transfer, expected_version=transfer.version, commitment_accepted=True)
 
