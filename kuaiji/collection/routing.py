@@ -1,21 +1,13 @@
 """Which department reviews a submission — one function, for the review issue to extend."""
 
-from kuaiji.regions.constants import DepartmentLevel
 from kuaiji.regions.models import Department
+from kuaiji.regions.selectors import provincial_department
 
 from .constants import SubmissionKind
 
 
 class NoDepartment(Exception):
     pass
-
-
-def provincial_department_of(department: Department) -> Department:
-    node = department
-    while node.parent_id is not None and node.level != DepartmentLevel.PROVINCE:
-        assert node.parent is not None  # parent_id is set
-        node = node.parent
-    return node
 
 
 def route(*, kind: str, management_department: Department | None) -> Department:
@@ -28,5 +20,5 @@ def route(*, kind: str, management_department: Department | None) -> Department:
     if management_department is None:
         raise NoDepartment("请先在“工作单位与会计管理部门”中选择会计管理部门")
     if kind == SubmissionKind.INITIAL:
-        return provincial_department_of(management_department)
+        return provincial_department(management_department)
     return management_department

@@ -5,9 +5,11 @@ listed one level up, under the province, as the province itself administers them
 海南省 → 五指山市). They remain in the parent chain, which ``department_covering`` follows.
 """
 
+from typing import overload
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .constants import DivisionLevel
+from .constants import DepartmentLevel, DivisionLevel
 from .models import Department, Division
 
 
@@ -94,3 +96,21 @@ def departments_below(department: Department) -> QuerySet[Department]:
         ]
         seen.update(frontier)
     return Department.objects.filter(pk__in=seen)
+
+
+@overload
+def provincial_department(of: Department) -> Department: ...
+@overload
+def provincial_department(of: None = None) -> Department | None: ...
+def provincial_department(of: Department | None = None) -> Department | None:
+    """The provincial finance department: the one above ``of`` (itself when it is provincial or the top of
+    its tree), or — with no department to start from — the platform's top department. The one definition
+    that routing (a first collection is reviewed by the province), appeals (a number without a region) and
+    the audit log (auditors of the province read it) use."""
+    if of is None:
+        return Department.objects.filter(parent__isnull=True, is_active=True).order_by("pk").first()
+    node = of
+    while node.parent_id is not None and node.level != DepartmentLevel.PROVINCE:
+        assert node.parent is not None  # parent_id is set
+        node = node.parent
+    return node

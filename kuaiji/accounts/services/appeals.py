@@ -62,14 +62,13 @@ def appeal_department(*, document_type: str, document_number: str) -> "Departmen
     """The department that decides an appeal: the one covering the region of the document number (resident
     IDs and residence permits carry it), else the root (provincial) department."""
     from kuaiji.core.constants import DocumentType
-    from kuaiji.regions.models import Department
-    from kuaiji.regions.selectors import department_covering
+    from kuaiji.regions.selectors import department_covering, provincial_department
 
     if document_type in (DocumentType.RESIDENT_ID, DocumentType.HMT_RESIDENCE_PERMIT):
         department = department_covering(document_number[:6])
         if department is not None:
             return department
-    return Department.objects.filter(parent__isnull=True, is_active=True).order_by("pk").first()
+    return provincial_department()
 
 
 class AppealAlreadyDecided(Exception):

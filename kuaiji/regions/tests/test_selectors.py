@@ -15,6 +15,7 @@ from kuaiji.regions.selectors import (
     departments_below,
     division_path,
     divisions_in_force,
+    provincial_department,
 )
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,18 @@ class TestDepartmentsBelow:
         # Three levels below the province are asked for (the last finds nothing), then the result.
         with django_assert_num_queries(4):
             list(departments_below(demo["630000"]))
+
+
+def test_the_provincial_department_is_defined_once_for_routing_and_appeals(departments):
+    """A county's and a prefecture's province is the one above them; the province is its own; with no
+    department to start from (an appeal whose number names no region) it is the platform's top one."""
+    province = departments["630000"]
+    assert provincial_department(departments["630102"]) == province
+    assert provincial_department(departments["630100"]) == province
+    assert provincial_department(province) == province
+    assert provincial_department() == province
+
+
+def test_with_no_active_top_department_there_is_no_provincial_department(departments):
+    Department.objects.filter(parent__isnull=True).update(is_active=False)
+    assert provincial_department() is None
