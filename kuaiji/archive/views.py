@@ -146,7 +146,7 @@ def version_attachment(request, record_uuid, number, attachment_uuid):
     record = selectors.get_record_for_staff(staff, record_uuid)
     attachment = selectors.version_attachment(record, number, attachment_uuid)
     record_event(
-        action="staff.viewed_archive_attachment",
+        action=AuditAction.STAFF_VIEWED_ARCHIVE_ATTACHMENT,
         actor=staff,
         target=record,
         request=request,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def record_event(
     *,
-    action: AuditAction | str,  # a string is checked against AuditAction
+    action: AuditAction,
     actor: "User | AnonymousUser | None" = None,  # an anonymous one is recorded as no actor
     target: models.Model | None = None,
     request: HttpRequest | None = None,
@@ -25,8 +25,9 @@ def record_event(
 ) -> AuditEvent:
     """Append an audit event. Call it inside the transaction of the change it records.
 
-    ``action`` is an ``AuditAction``; a plain string is accepted only if it is one of its values
-    (ValueError otherwise), so no call site can invent an action the log does not know."""
+    ``action`` is an ``AuditAction`` member (a test keeps string literals out of every call); a string
+    that reaches here from an untyped caller is still checked (ValueError), so no call site can invent an
+    action the log does not know."""
     action = AuditAction(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None

@@ -18,6 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 
 from kuaiji.accounts.permissions import REVIEWER, has_role
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 from kuaiji.calendar.selectors import working_days_between
@@ -37,9 +38,9 @@ from .scope import (
 PAGE_SIZE = 50
 DUE_SOON_WORKING_DAYS = 1
 QUEUE_ORDER = ("due_on", "submitted_at", "id")
-HISTORY_LABELS = {**EVENT_LABELS, "staff.viewed_submission": "查看记录"}
+HISTORY_LABELS = {**EVENT_LABELS, AuditAction.STAFF_VIEWED_SUBMISSION: "查看记录"}
 # Image reads are audited but would drown the history a reviewer reads.
-HISTORY_LEAVES_OUT = ("staff.viewed_attachment",)
+HISTORY_LEAVES_OUT = (AuditAction.STAFF_VIEWED_ATTACHMENT,)
 REFERENCE_LENGTH = 8
 
 
@@ -147,7 +148,7 @@ def review_queue(
             )
         )
     record_event(
-        action="staff.viewed_queue",
+        action=AuditAction.STAFF_VIEWED_QUEUE,
         actor=staff,
         request=request,
         details={**(details or {}), "count": len(rows)},
@@ -239,7 +240,11 @@ def review_detail(
     )
     returned = _last_return(submission, revision)
     record_event(
-        action="staff.viewed_submission", actor=staff, target=submission, request=request, details=details
+        action=AuditAction.STAFF_VIEWED_SUBMISSION,
+        actor=staff,
+        target=submission,
+        request=request,
+        details=details,
     )
     return ReviewDetail(
         submission=submission,
@@ -270,7 +275,7 @@ def review_attachment(
     if attachment is None:
         raise Http404
     record_event(
-        action="staff.viewed_attachment",
+        action=AuditAction.STAFF_VIEWED_ATTACHMENT,
         actor=staff,
         target=submission,
         request=request,

@@ -5,6 +5,7 @@ from uuid import UUID
 from ninja import Query
 
 from kuaiji.archive import selectors as archive_selectors
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection import summary
 from kuaiji.core.validators import mask_document_number, mask_mobile, normalise_document_number
@@ -79,7 +80,7 @@ def search_archive(request, filters: Query[StaffArchiveFilters]):
             normalise_document_number(audit_filters["document_number"])
         )
     record_event(
-        action="archive.searched",
+        action=AuditAction.ARCHIVE_SEARCHED,
         actor=staff,
         request=request,
         details={
@@ -119,7 +120,7 @@ def archive_record(request, record_uuid: UUID):
     versions = list(archive_selectors.versions_of(record))
     current = next((item for item in versions if item.pk == record.current_version_id), None)
     record_event(
-        action="staff.viewed_archive_record",
+        action=AuditAction.STAFF_VIEWED_ARCHIVE_RECORD,
         actor=staff,
         target=record,
         request=request,

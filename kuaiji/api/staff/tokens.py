@@ -7,6 +7,7 @@ from django_otp import user_has_device
 
 from kuaiji.accounts import signin
 from kuaiji.accounts.services import check_staff_totp
+from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.http import client_ip
 
@@ -52,11 +53,13 @@ def issue_token(request, payload: StaffTokenIn):
     if check.wait_seconds and not check.ok:
         raise ApiError(429, "totp_throttled", f"尝试过于频繁，请在 {check.wait_seconds} 秒后再试")
     if not check.ok:
-        record_event(action="staff.second_factor_failed", target=user, request=request, details=VIA_API)
+        record_event(
+            action=AuditAction.STAFF_SECOND_FACTOR_FAILED, target=user, request=request, details=VIA_API
+        )
         raise ApiError(401, "wrong_totp", "动态验证码不正确，请核对手机上身份验证器显示的 6 位数字")
     token, secret = ApiToken.issue(user=user, lifetime=settings.KUAIJI_API_STAFF_TOKEN_LIFETIME, client_ip=ip)
     record_event(
-        action="staff.signed_in",
+        action=AuditAction.STAFF_SIGNED_IN,
         actor=user,
         target=user,
         request=request,
