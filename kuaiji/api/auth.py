@@ -1,10 +1,11 @@
 """API authentication: bearer tokens for people, API keys for other systems."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from ninja.security import APIKeyHeader, HttpBearer
+
+from kuaiji.core.ratelimit import over_limit
 
 from .errors import ApiError
 from .models import ApiToken, IntegrationKey, hash_secret
@@ -52,10 +53,7 @@ class IntegrationKeyAuth(APIKeyHeader):
         found = IntegrationKey.objects.filter(key_hash=hash_secret(key), revoked_at__isnull=True).first()
         if found is None:
             return None
-        bucket = f"api-key-rate:{found.pk}:{timezone.now():%Y%m%d%H%M}"
-        cache.add(bucket, 0, 120)
-        used = cache.incr(bucket)
-        if used > found.rate_limit_per_minute:
+        if over_limit(f"api-key:{found.pk}", limit=found.rate_limit_per_minute, window_seconds=60):
             raise ApiError(429, "rate_limited", "调用过于频繁，请稍后再试")
         request.integration_key = found
         return found

@@ -6,6 +6,7 @@ state runs in a transaction and writes its audit event in it.
 
 from .appeals import (
     AppealAlreadyDecided,
+    TooManyLookups,
     appeal_department,
     appeal_lookup_code,
     decide_appeal,
@@ -45,6 +46,7 @@ __all__ = [
     "ImportReport",
     "LegacyHolderNotFound",
     "MobileTaken",
+    "TooManyLookups",
     "TotpCheck",
     "activate_legacy_account",
     "activate_with_code",

@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
+from kuaiji.core.ratelimit import over_limit
+from kuaiji.core.validators import normalise_document_number
 
 from ..constants import AccountType, IdentityPhotoKind
 from ..models import AccountAppeal, IdentityPhoto, SmsCode, User
@@ -195,11 +198,35 @@ def appeal_lookup_code(appeal: AccountAppeal) -> str:
     return appeal.uuid.hex[:8].upper()
 
 
-def find_appeal(*, document_number: str, code: str) -> AccountAppeal | None:
+def _keyed(number: str) -> str:
+    """A keyed hash, so no document number sits in the cache."""
+    return salted_hmac("kuaiji.accounts.appeal_lookup", number, algorithm="sha256").hexdigest()[:40]
+
+
+class TooManyLookups(Exception):
+    """Too many appeal lookups from one address (or for one number) this hour."""
+
+
+APPEAL_LOOKUPS_PER_ADDRESS_HOURLY = 30
+APPEAL_LOOKUPS_PER_NUMBER_HOURLY = 10
+
+
+def find_appeal(*, document_number: str, code: str, client_ip: str | None = None) -> AccountAppeal | None:
     """The appeal filed for ``document_number`` whose lookup code is ``code``; None for any mismatch (one
-    answer whether the number or the code is wrong)."""
-    number = "".join(document_number.split()).upper()
+    answer whether the number or the code is wrong).
+
+    Each lookup counts against the asking address and the number, so the 8-character code cannot be
+    guessed and a list of numbers cannot be probed for appeals (``TooManyLookups``)."""
+    number = normalise_document_number(document_number)
     wanted = "".join(code.split()).upper()
+    if client_ip is not None and over_limit(
+        f"appeal-lookup-ip:{client_ip}", limit=APPEAL_LOOKUPS_PER_ADDRESS_HOURLY, window_seconds=3600
+    ):
+        raise TooManyLookups
+    if number and over_limit(
+        f"appeal-lookup-number:{_keyed(number)}", limit=APPEAL_LOOKUPS_PER_NUMBER_HOURLY, window_seconds=3600
+    ):
+        raise TooManyLookups
     if not number or len(wanted) != 8:
         return None
     for appeal in AccountAppeal.objects.filter(document_number=number).order_by("-created_at")[:20]:

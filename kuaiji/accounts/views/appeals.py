@@ -95,17 +95,20 @@ def appeal_lookup(request):
     number = request.GET.get("document_number", "")[:32]
     code = request.GET.get("code", "")[:16]
     error = ""
+    status = 200
     if request.GET:
-        if any(ord(ch) < 32 for ch in number + code):
-            error = "证件号码或查询码含有无法识别的字符"
+        # Control characters never reach here: ControlCharacterQueryMiddleware answers them with a 400 page.
+        try:
+            found = services.find_appeal(document_number=number, code=code, client_ip=client_ip(request))
+        except services.TooManyLookups:
+            error, status = "查询过于频繁，请一小时后再试", 429
         else:
-            found = services.find_appeal(document_number=number, code=code)
             if found is not None:
                 return redirect("accounts:appeal_status", appeal_uuid=found.uuid)
-            error = "未找到对应的申诉，请核对证件号码和查询码"
+            error, status = "未找到对应的申诉，请核对证件号码和查询码", 400
     return render(
         request,
         "accounts/appeal_lookup.html",
         {"error": error, "document_number": number, "code": code},
-        status=400 if error else 200,
+        status=status,
     )
