@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from django_otp.admin import OTPAdminSite
 
+from kuaiji.accounts.views import captcha_refresh
 from kuaiji.api.api import api
 from kuaiji.api.errors import error_json
 from kuaiji.collection.notice_views import public_notice
@@ -38,6 +39,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("notices/", public_notice, name="notices"),
+    # Before the library's own: the same JSON plus the new picture's length.
+    path("captcha/refresh/", captcha_refresh, name="captcha_refresh"),
     path("captcha/", include("captcha.urls")),
     path("regions/", include("kuaiji.regions.urls")),
     path("collection/", include("kuaiji.collection.urls")),

@@ -292,6 +292,22 @@ def test_the_harder_captcha_is_the_one_the_captcha_endpoints_make_for_a_busy_add
     assert {len(store.response) for store in CaptchaStore.objects.all()} == {6}
 
 
+@pytest.mark.django_db
+def test_the_refreshed_captcha_tells_the_page_its_length(client):
+    """看不清，换一张 fetches a new picture without reloading; when the address has become busy meanwhile the
+    new one is longer, and the JSON says how long so the script can correct the hint."""
+    from django.utils import timezone
+
+    page = client.get("/register/").content.decode()
+    assert 'data-captcha-refresh="/captcha/refresh/"' in page
+    assert client.get("/captcha/refresh/", HTTP_X_REQUESTED_WITH="XMLHttpRequest").json()["length"] == 4
+    _codes_from("127.0.0.1", 20, now=timezone.now())
+    refreshed = client.get("/captcha/refresh/", HTTP_X_REQUESTED_WITH="XMLHttpRequest").json()
+    assert refreshed["length"] == 6
+    assert set(refreshed) >= {"key", "image_url", "length"}
+    assert client.get("/captcha/refresh/").status_code == 404
+
+
 # --- on the page ----------------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ everything typed kept (passwords aside) and a fresh picture captcha, so it works
 """
 
 from .appeals import APPEAL_PHOTO_FIELDS, appeal, appeal_lookup, appeal_status
+from .captcha import captcha_refresh
 from .home import account, agreement, home, identity_photo
 from .legacy import activate
 from .outbox import sms_outbox
@@ -24,6 +25,7 @@ __all__ = [
     "appeal",
     "appeal_lookup",
     "appeal_status",
+    "captcha_refresh",
     "home",
     "identity_photo",
     "register",

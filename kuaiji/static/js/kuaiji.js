@@ -84,6 +84,9 @@
             row.querySelector("input[type=hidden]").value = data.key;
             var answer = row.querySelector("input[type=text]");
             answer.value = "";
+            // A busy address gets a longer picture: the hint must give the new count.
+            var hint = row.closest(".field") && row.closest(".field").querySelector(".hint");
+            if (hint && data.length) hint.textContent = hint.textContent.replace(/\d+ 个字符/, data.length + " 个字符");
             answer.focus();
           });
       });
