@@ -6,7 +6,6 @@ Each read of personal data is audited here (``staff.viewed_queue``, ``staff.view
 from ``kuaiji.review.scope``: out of scope and missing give the same 404.
 """
 
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +25,7 @@ from kuaiji.collection.constants import EVENT_LABELS, Status
 from kuaiji.collection.models import Attachment, Revision, Submission
 from kuaiji.collection.selectors import LabelledAttachment, attachment_file_response, ordered_attachments
 from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
-from kuaiji.core.validators import mask_document_number, normalise_document_number
+from kuaiji.core.validators import has_control_characters, mask_document_number, normalise_document_number
 
 from .scope import (
     departments_in_scope,
@@ -55,10 +54,6 @@ def is_due_soon(submission: Submission, *, today: date) -> bool:
     if submission.status != Status.PENDING or not submission.due_on or submission.due_on < today:
         return False
     return working_days_between(start=today, end=submission.due_on) <= DUE_SOON_WORKING_DAYS
-
-
-def has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in value)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,6 @@ def queue(request):
             "kinds": SubmissionKind.choices,
             "departments": departments_in_scope(staff).order_by("division_id"),
             "filters": request.GET,
-            "search_refused": bool(filters.q.strip()) and selectors.has_control_characters(filters.q),
             "today": timezone.localdate(),
         },
     )
