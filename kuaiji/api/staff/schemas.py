@@ -72,10 +72,13 @@ class StaffSubmissionItem(Schema):
     reference: str = Field("", description="登记编号（申请人看到的 8 位编号）")
 
 
-class StaffSubmissionPage(Schema):
+class _Paged(Schema):
     count: int
     page: int
     pages: int
+
+
+class StaffSubmissionPage(_Paged):
     items: list[StaffSubmissionItem]
 
 
@@ -172,11 +175,11 @@ class StaffArchiveFilters(Schema):
     page: int = Field(1, ge=1, le=1_000_000)
 
 
-class StaffArchiveItem(Schema):
+class _ArchivedPerson(Schema):
+    """What the archive's list and record both show of a person."""
+
     uuid: UUID
     full_name: str
-    document_number: str = Field(..., description="隐藏中间位")
-    mobile: str = Field(..., description="隐藏中间四位")
     department: StaffDepartmentOut
     employer_name: str
     credit_code: str
@@ -187,10 +190,12 @@ class StaffArchiveItem(Schema):
     updated_at: datetime
 
 
-class StaffArchivePage(Schema):
-    count: int
-    page: int
-    pages: int
+class StaffArchiveItem(_ArchivedPerson):
+    document_number: str = Field(..., description="隐藏中间位")
+    mobile: str = Field(..., description="隐藏中间四位")
+
+
+class StaffArchivePage(_Paged):
     items: list[StaffArchiveItem]
 
 
@@ -205,21 +210,11 @@ class StaffCurrentVersionOut(StaffVersionOut):
     sections: list[StaffSectionOut]
 
 
-class StaffArchiveDetail(Schema):
-    uuid: UUID
-    full_name: str
+class StaffArchiveDetail(_ArchivedPerson):
     document_type: str
     document_type_label: str
     document_number: str
     mobile: str
-    department: StaffDepartmentOut
-    employer_name: str
-    credit_code: str
-    qualification_level: str
-    qualification_level_label: str
-    education_level: str
-    education_level_label: str
-    updated_at: datetime
     current_version: StaffCurrentVersionOut | None
     versions: list[StaffVersionOut]
 
