@@ -314,10 +314,14 @@ AUTHENTICATION_BACKENDS = [
     "kuaiji.accounts.backends.ApplicantBackend",
     "kuaiji.accounts.backends.StaffBackend",
 ]
+# Argon2id at OWASP's minimum for it (m=19 MiB, t=2, p=1): the per-core cost sets sign-in capacity.
+KUAIJI_ARGON2_MEMORY_KIB = env_int("KUAIJI_ARGON2_MEMORY_KIB", 19 * 1024)
+KUAIJI_ARGON2_TIME_COST = env_int("KUAIJI_ARGON2_TIME_COST", 2)
+KUAIJI_ARGON2_PARALLELISM = env_int("KUAIJI_ARGON2_PARALLELISM", 1)
 PASSWORD_HASHERS = [
     "kuaiji.accounts.hashers.TestArgon2PasswordHasher"
     if IS_TEST
-    else "django.contrib.auth.hashers.Argon2PasswordHasher",
+    else "kuaiji.accounts.hashers.KuaijiArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
