@@ -34,12 +34,12 @@ node_modules/.installed: package.json package-lock.json
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-## Benchmarks print numbers; they are not part of the test suite. The database ones run on SQLite and,
-## when it answers, on PostgreSQL.
+## Benchmarks print numbers (ratios in one run); not part of the test suite. The database ones run on SQLite and,
+## when it answers, on PostgreSQL, each in a database of its own (kuaiji_bench_*; never the test suite's).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: $(VENV)/.installed-dev
 	env -u DATABASE_URL $(VENV)/bin/python -m bench
-	DATABASE_URL=$(BENCH_PG_URL) $(VENV)/bin/python -m bench collection || echo "PostgreSQL not reachable: skipped its run"
+	DATABASE_URL=$(BENCH_PG_URL) $(VENV)/bin/python -m bench collection hot review || echo "PostgreSQL not reachable: skipped its run"
 
 clean-demo:
 	rm -rf var/

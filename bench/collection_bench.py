@@ -37,6 +37,10 @@ def run() -> None:
     from kuaiji.regions.demo import ensure_demo_departments
 
     setup_test_environment()
+    # A database of its own, never the test suite's (test_<name>): a bench must not drop what a test run uses.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = (
+        "kuaiji_bench_collection" if connection.vendor == "postgresql" else None
+    )
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         departments = ensure_demo_departments()
