@@ -6,8 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Division
-from .selectors import division_path, divisions_in_force
+from .selectors import division_path, divisions_in_force, selectable_division
 
 LEVEL_LABELS = ("省（自治区、直辖市）", "市（地区、州、盟）", "区县")
 
@@ -70,8 +69,8 @@ class DivisionField(forms.Field):
         super().validate(value)
         if not value:
             return
-        division = Division.objects.filter(code=value, valid_until__isnull=True).first()
+        division, has_children = selectable_division(value)
         if division is None:
             raise ValidationError("所选地区不存在，请重新选择", code="unknown_division")
-        if divisions_in_force(parent_code=value).exists():
+        if has_children:
             raise ValidationError("请继续选择到区县一级", code="not_a_leaf")

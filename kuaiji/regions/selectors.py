@@ -40,6 +40,23 @@ def divisions_in_force(*, parent_code: str | None) -> QuerySet[Division]:
     ).order_by("code")
 
 
+def selectable_division(code: str) -> tuple[Division | None, bool]:
+    """The division in force with ``code`` (None if there is none) and whether it has divisions in force
+    under it (a picker must go on to them), in one indexed query: the children are found by ``parent_id``
+    equal to the code or to one of its placeholder children, which PostgreSQL answers from the
+    ``parent_id`` index (the join-with-OR that ``divisions_in_force`` needs for listing scans the table)."""
+    placeholders = Division.objects.filter(parent_id=code, is_placeholder=True).values("code")
+    children = _in_force_and_shown().filter(Q(parent_id=OuterRef("code")) | Q(parent_id__in=placeholders))
+    division = (
+        Division.objects.filter(code=code, valid_until__isnull=True)
+        .annotate(has_children=Exists(children))
+        .first()
+    )
+    if division is None:
+        return None, False
+    return division, bool(division.has_children)  # type: ignore[attr-defined]  # the annotation above
+
+
 def division_path(code: str, *, include_placeholders: bool = False) -> list[Division]:
     """The chain province → prefecture → county ending at ``code`` ([] when the code is unknown).
 

@@ -181,3 +181,24 @@ def test_the_provincial_department_is_defined_once_for_routing_and_appeals(depar
 def test_with_no_active_top_department_there_is_no_provincial_department(departments):
     Department.objects.filter(parent__isnull=True).update(is_active=False)
     assert provincial_department() is None
+
+
+def test_a_selectable_division_knows_whether_the_picker_must_go_on(django_assert_num_queries):
+    """``selectable_division`` answers, in one query, what the listing would: a division is a leaf exactly
+    when ``divisions_in_force`` lists nothing under it — placeholders' children counted (北京市 → 东城区,
+    海南省 → 五指山市), abolished codes and unknown codes refused."""
+    from kuaiji.regions.models import Division
+    from kuaiji.regions.selectors import selectable_division
+
+    codes = list(Division.objects.filter(valid_until__isnull=True).values_list("code", flat=True)[:400])
+    codes += ["110000", "110100", "460000", "469001", "441900", "630102", "632801"]
+    for code in codes:
+        division, has_children = selectable_division(code)
+        assert division is not None and division.code == code
+        assert has_children == divisions_in_force(parent_code=code).exists(), code
+    assert selectable_division("999999") == (None, False)
+    abolished = Division.objects.filter(valid_until__isnull=False).values_list("code", flat=True).first()
+    assert abolished is not None
+    assert selectable_division(abolished) == (None, False)
+    with django_assert_num_queries(1):
+        selectable_division("630102")
