@@ -1,5 +1,6 @@
 """Reads across submissions that other apps and pages need."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -146,10 +147,10 @@ def known_employer_fill(data: dict[str, Any]) -> dict[str, Any] | None:
 
 def _residence_division(submission: Any) -> str:
     personal = submission.answers.get("personal", {})
-    return personal.get("residence_division_2") or personal.get("residence_division_1", "")
+    return str(personal.get("residence_division_2") or personal.get("residence_division_1", ""))
 
 
-def suggested_department(submission: Any, data: dict[str, Any] | None = None) -> Any:
+def suggested_department(submission: Any, data: Mapping[str, Any] | None = None) -> Any:
     """The management department suggested for the 工作单位 section: the one covering the unit's county
     (the finest region given), or without a unit the one covering the residence; None when no region is
     known or no department covers it. ``data`` is what the page holds (the stored answers when None)."""

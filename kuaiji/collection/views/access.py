@@ -28,7 +28,7 @@ def applicant_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def editable_submission(request: HttpRequest) -> Submission:
+def editable_submission(request) -> Submission:
     """The applicant's open submission (``services.open_submission``); 404 without one."""
     submission = services.open_submission(request.user)
     if submission is None:
