@@ -10,10 +10,12 @@ the test client):
 - ``basic_info_form_ready``: every section complete and the 1-inch photo uploaded (and the PDF follows it);
 - ``task_states``: 需修改 for the signed form once the answers changed after it was generated;
 - ``verify_new_mobile``: a right code keeps the mobile, verified, and is used up; a wrong one is counted
-  and keeps nothing; a stale version keeps nothing and leaves the code usable; a bad number is refused.
+  and keeps nothing; a stale version keeps nothing and leaves the code usable; a bad number is refused; the 个人信息 page
+  verifies through it and keeps what was typed.
 """
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 import pytest
 
@@ -260,3 +262,42 @@ def test_a_bad_number_is_refused(departments):
         services.verify_new_mobile(
             submission, mobile="1391234", code="123456", expected_version=submission.version
         )
+
+
+# --- the 个人信息 page over the same service ----------------------------------------------------------------------
+
+
+def test_the_personal_page_verifies_a_new_mobile_through_the_service(applicant_client):
+    applicant_client.post(reverse("collection:start"))
+    url = reverse("collection:section", args=["personal"])
+    typed = {**helpers.PERSONAL, "mobile": NEW_MOBILE, "captcha_0": "key", "captcha_1": "PASSED"}
+
+    sent = applicant_client.post(
+        url, {**typed, "action": "send_code", "version": helpers.version(applicant_client)}
+    )
+    assert "短信验证码已发送至新手机号码" in sent.content.decode()
+    wrong = applicant_client.post(
+        url,
+        {
+            **typed,
+            "action": "verify_mobile",
+            "sms_code": "000000",
+            "version": helpers.version(applicant_client),
+        },
+    )
+    assert "短信验证码不正确" in wrong.content.decode() or last_code_for(NEW_MOBILE) == "000000"
+    verified = applicant_client.post(
+        url,
+        {
+            **typed,
+            "action": "verify_mobile",
+            "sms_code": last_code_for(NEW_MOBILE),
+            "version": helpers.version(applicant_client),
+        },
+    )
+
+    assert "新手机号码已验证。" in verified.content.decode()
+    personal = Submission.objects.get(applicant=applicant_client.applicant).answers["personal"]
+    assert personal["_verified_mobiles"] == [NEW_MOBILE]
+    assert personal["mobile"] == NEW_MOBILE
+    assert personal["residence_address"] == helpers.PERSONAL["residence_address"]  # what was typed is kept
