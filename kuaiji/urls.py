@@ -7,7 +7,7 @@ from django_otp.admin import OTPAdminSite
 from kuaiji.accounts.views import captcha_refresh
 from kuaiji.api.api import api
 from kuaiji.api.errors import error_json
-from kuaiji.collection.notice_views import public_notice
+from kuaiji.collection.views import public_notice
 from kuaiji.core.views import healthz
 
 

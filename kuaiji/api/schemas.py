@@ -155,6 +155,27 @@ class SectionSavedOut(Schema):
     answers: dict = Field(description="The validated answers.")
 
 
+class NewMobileCodeIn(Schema):
+    mobile: Short = Field(description="The new phone to put in `personal`.")
+    captcha_key: CaptchaKey = ""
+    captcha_answer: CaptchaAnswer = ""
+
+
+class NewMobileIn(Schema):
+    version: int = Field(ge=0, le=2**31 - 1)
+    mobile: Short
+    sms_code: Annotated[str, StringConstraints(max_length=16)]
+
+
+class KnownEmployerOut(Schema):
+    data: dict[str, str] = Field(
+        description=(
+            "The unit's name, nature, region (`employer_division_0…_2`) and address from approved "
+            "records, under the `employer` section's field names: merge them into what is sent."
+        )
+    )
+
+
 class SectionInvalidOut(Schema):
     code: str
     message: str

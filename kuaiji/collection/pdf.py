@@ -6,6 +6,7 @@ from django.utils import timezone
 from . import services, summary
 from .basic_info_form import BasicInfoSheet, SheetSection, render_basic_info_form
 from .sections import SECTION_FORMS
+from .selectors import basic_info_form_ready
 
 DOCUMENT_NUMBER_LABEL = "身份证件号码"
 
@@ -39,7 +40,7 @@ def basic_info_pdf(submission) -> bytes | None:
     """The PDF, or None while a section is incomplete or the 1-inch photo is missing."""
     answers = services.validated_answers(submission)
     portrait = services.portrait_of(submission)
-    if any(key not in answers for key in SECTION_FORMS) or portrait is None:
+    if portrait is None or not basic_info_form_ready(submission, answers=answers):
         return None
     with portrait.file.open("rb") as handle:
         portrait_jpeg = handle.read()

@@ -1,9 +1,11 @@
 """Reads across submissions that other apps and pages need."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 
 from .constants import EVENT_LABELS, Status
@@ -115,3 +117,84 @@ def applicant_status(user: Any) -> ApplicantStatus | None:
         and services.latest_approved_revision(user) is not None,
         flagged_sections=services.flagged_sections(submission),
     )
+
+
+def known_employer_fill(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The 工作单位 section's ``data`` with the unit's name, nature, region and address filled in from
+    approved records, when only its unified social credit code was typed; None when nothing is filled
+    (no unit, a name already typed, a code that is not valid or not known). The person checks what was
+    filled before continuing."""
+    from kuaiji.core.validators import clean_credit_code
+    from kuaiji.regions.selectors import division_path
+
+    if data.get("has_employer") != "yes" or data.get("employer_name"):
+        return None
+    try:
+        code = clean_credit_code(data.get("credit_code", ""))
+    except ValidationError:
+        return None
+    known = known_employer(code)
+    if known is None:
+        return None
+    filled = dict(data)
+    filled["employer_name"] = known["employer_name"]
+    filled["employer_nature"] = known["employer_nature"]
+    filled["employer_address"] = known["employer_address"]
+    for index, division in enumerate(division_path(known["employer_division"])):
+        filled[f"employer_division_{index}"] = division.code
+    return filled
+
+
+def _residence_division(submission: Any) -> str:
+    personal = submission.answers.get("personal", {})
+    return str(personal.get("residence_division_2") or personal.get("residence_division_1", ""))
+
+
+def suggested_department(submission: Any, data: Mapping[str, Any] | None = None) -> Any:
+    """The management department suggested for the 工作单位 section: the one covering the unit's county
+    (the finest region given), or without a unit the one covering the residence; None when no region is
+    known or no department covers it. ``data`` is what the page holds (the stored answers when None)."""
+    from kuaiji.regions.selectors import department_covering
+
+    data = submission.answers.get("employer", {}) if data is None else data
+    if data.get("has_employer") == "yes":
+        code = next(
+            (data.get(f"employer_division_{i}") for i in (2, 1, 0) if data.get(f"employer_division_{i}")), ""
+        )
+    else:
+        code = _residence_division(submission)
+    return department_covering(code) if code else None
+
+
+def initial_section_data(submission: Any, section: str) -> dict[str, Any]:
+    """What a section starts with the first time: the account's name and phone for 个人信息; for 工作单位
+    the department covering the residence, preselected (without JavaScript too)."""
+    if section == "personal":
+        user = submission.applicant
+        return {"full_name": user.full_name, "mobile": user.mobile}
+    if section == "employer":
+        department = suggested_department(submission, {})
+        return {"management_department": department.pk} if department else {}
+    return {}
+
+
+def basic_info_form_ready(submission: Any, *, answers: dict[str, Any] | None = None) -> bool:
+    """Whether the 个人基本信息表 can be generated: every section complete and the 1-inch photo uploaded.
+    ``answers`` are the submission's validated answers when the caller already has them."""
+    from . import services
+    from .sections import SECTION_FORMS
+
+    answers = services.validated_answers(submission) if answers is None else answers
+    return all(key in answers for key in SECTION_FORMS) and services.portrait_of(submission) is not None
+
+
+def task_states(submission: Any) -> dict[str, str]:
+    """The state of each task on the task list: the sections' states (需修改 where a reviewer flagged
+    them), and 需修改 for the signed 个人基本信息表 once the answers changed after it was generated."""
+    from . import form_status, services
+    from .constants import SectionState
+
+    states = services.section_states(submission, flagged=services.flagged_sections(submission))
+    if form_status.signed_form_out_of_date(submission):
+        states[form_status.SIGNED_FORM_SLOT] = SectionState.NEEDS_CHANGES
+    return states

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import template_pdf, views, withdraw_views
+from . import template_pdf, views
 
 app_name = "collection"
 
@@ -21,5 +21,5 @@ urlpatterns = [
     path("forms/<slug:name>.pdf", template_pdf.template_pdf_view, name="template_pdf"),
     path("check/", views.check, name="check"),
     path("submitted/", views.submitted, name="submitted"),
-    path("withdraw/", withdraw_views.withdraw, name="withdraw"),
+    path("withdraw/", views.withdraw, name="withdraw"),
 ]

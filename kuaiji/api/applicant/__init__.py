@@ -16,4 +16,5 @@ applicant_auth = ApplicantAuth()
 # isort: off
 from . import accounts  # noqa: E402, F401
 from . import submission  # noqa: E402, F401
+from . import section_steps  # noqa: E402, F401
 # isort: on

@@ -159,7 +159,7 @@ def save_section(request, section: str, payload: SectionIn):
     per field — the draft keeps what was sent all the same, and the answer carries the new `version`.
     A stale `version` (saved elsewhere meanwhile) is 409 and nothing is saved.
 
-    A new mobile in `personal` must have been verified on the page first (the API has no such step)."""
+    A new mobile in `personal` must have been verified first (`POST /me/submission/mobile`)."""
     _check_section(section)
     submission = _open_submission(request)
     # Keys starting with "_" are the server's own notes in a section (e.g. verified mobiles).

@@ -17,6 +17,7 @@ from .answers import (
 from .drafts import accept_notice, record_verified_mobile, save_section
 from .errors import DraftConflict, NotEditable
 from .lifecycle import start_change, start_collection, submit, withdraw
+from .mobile import send_new_mobile_code, verify_new_mobile
 from .reading import current_notice, latest_approved_revision, latest_submission, open_submission
 from .uploads import add_attachment, remove_attachment, set_portrait
 
@@ -41,10 +42,12 @@ __all__ = [
     "remove_attachment",
     "save_section",
     "section_states",
+    "send_new_mobile_code",
     "set_portrait",
     "start_change",
     "start_collection",
     "submit",
     "validated_answers",
+    "verify_new_mobile",
     "withdraw",
 ]

@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import services
-from .constants import Status
-from .models import Submission
-from .views import applicant_required
+from .. import services
+from ..constants import Status
+from ..models import Submission
+from .access import applicant_required
 
 
 @applicant_required
