@@ -1,8 +1,12 @@
 """The ID-card photos given at registration fill the ID-card slots of a new collection (defect 13).
 
 The person is not asked for the same photos twice. Each is copied to a new stored file (deleting or
-replacing the attachment must never remove the registration's photo); the slot's 删除 button is the way
-to replace it.
+replacing the attachment must never remove the registration's photo) marked ``from_registration``; the
+slot's 删除 button is the way to replace it.
+
+``start_collection`` calls this once, when it creates the submission, and nothing else does: a photo the
+person removed or replaced is never put back (pressing 开始 again, or a second ``POST /me/submission``,
+returns the open submission untouched).
 """
 
 from pathlib import PurePath
@@ -22,7 +26,8 @@ SLOT_OF_KIND = {IdentityPhotoKind.FRONT: "id_front", IdentityPhotoKind.BACK: "id
 def reuse_identity_photos(submission: Submission) -> list[Attachment]:
     """Copy the owner's registration photos into the empty ID-card slots; returns what was added.
 
-    Called when a collection is started; a slot that already has a file is left alone."""
+    Called by ``start_collection`` on the submission it has just created; a slot that already has a file is
+    left alone."""
     added: list[Attachment] = []
     taken = set(submission.attachments.values_list("slot", flat=True))
     photos = IdentityPhoto.objects.filter(owner=submission.applicant, kind__in=list(SLOT_OF_KIND))
@@ -42,6 +47,7 @@ def reuse_identity_photos(submission: Submission) -> list[Attachment]:
             width=photo.width,
             height=photo.height,
             original_name=photo.original_name or "注册时上传的证件照片",
+            from_registration=True,
         )
         attachment.file.save(f"{slot}{PurePath(photo.file.name).suffix}", ContentFile(content), save=False)
         attachment.save()

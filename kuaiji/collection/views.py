@@ -23,7 +23,6 @@ from kuaiji.regions.selectors import department_covering
 from . import form_status, plausibility, services, upload_feedback
 from .attachments import required_attachments
 from .constants import EDITABLE_STATUSES, SectionState, Status, SubmissionKind
-from .identity_photos import reuse_identity_photos
 from .models import Attachment
 from .pdf import download_basic_info_form
 from .plausibility import plausibility_warnings
@@ -112,15 +111,10 @@ def overview(request):
 @require_POST
 def start(request):
     try:
-        submission = services.start_collection(request.user)
+        services.start_collection(request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("collection:overview")
-    if reuse_identity_photos(submission):
-        messages.info(
-            request,
-            "已把注册时上传的身份证件照片放入“附件上传”，无需再次上传；如需更换，可在附件上传页删除后重新上传。",
-        )
     return redirect("collection:tasks")
 
 
