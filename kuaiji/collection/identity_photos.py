@@ -9,6 +9,7 @@ person removed or replaced is never put back (pressing 开始 again, or a second
 returns the open submission untouched).
 """
 
+import logging
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
@@ -18,6 +19,8 @@ from kuaiji.accounts.constants import IdentityPhotoKind
 from kuaiji.accounts.models import IdentityPhoto
 
 from .models import Attachment, Submission
+
+logger = logging.getLogger(__name__)
 
 SLOT_OF_KIND = {IdentityPhotoKind.FRONT: "id_front", IdentityPhotoKind.BACK: "id_back"}
 
@@ -35,8 +38,14 @@ def reuse_identity_photos(submission: Submission) -> list[Attachment]:
         slot = SLOT_OF_KIND[IdentityPhotoKind(photo.kind)]
         if slot in taken:
             continue
-        with photo.file.open("rb") as handle:
-            content = handle.read()
+        try:
+            with photo.file.open("rb") as handle:
+                content = handle.read()
+        except OSError:
+            # The stored photo is gone (storage restored from an older backup …): the slot simply asks
+            # for it, as it would have without the reuse; starting must not fail.
+            logger.warning("registration photo %s has no file; slot %s left empty", photo.uuid, slot)
+            continue
         attachment = Attachment(
             owner=submission.applicant,
             submission=submission,

@@ -180,3 +180,15 @@ def test_the_api_start_reuses_the_photos_once(client, departments):
     assert client.post("/api/v1/me/submission", **auth).status_code == 201
     assert not [item for item in api_files(client, auth) if item["slot"] == "id_front"]
     assert default_storage.exists(front.file.name)
+
+
+def test_a_registration_photo_without_its_file_leaves_the_slot_empty(applicant_client):
+    applicant = applicant_client.applicant
+    front = registration_photo(applicant, IdentityPhotoKind.FRONT)
+    default_storage.delete(front.file.name)
+
+    response = applicant_client.post(reverse("collection:start"))
+
+    assert response.status_code == 302
+    submission = services.open_submission(applicant)
+    assert not submission.attachments.filter(slot="id_front").exists()
