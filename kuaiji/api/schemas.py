@@ -211,6 +211,11 @@ class AttachmentOut(Schema):
     width: int
     height: int
     size: int
+    from_registration: bool = Field(
+        default=False,
+        description="The registration's ID-card photo, put in its slot when the collection was started; "
+        "delete it to upload another.",
+    )
 
 
 class AttachmentsOut(Schema):

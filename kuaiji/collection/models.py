@@ -57,6 +57,11 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(_("宽（像素）"))
     height = models.PositiveIntegerField(_("高（像素）"))
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    from_registration = models.BooleanField(
+        _("注册时上传"),
+        default=False,
+        help_text=_("开始信息采集时由注册时上传的身份证件照片复制而来（只在草稿创建时复制一次）。"),
+    )
     answers_fingerprint = models.CharField(
         _("信息表依据的内容指纹"),
         max_length=64,

@@ -165,6 +165,7 @@ def _attachment_out(attachment: Attachment) -> dict:
         "width": attachment.width,
         "height": attachment.height,
         "size": attachment.size,
+        "from_registration": attachment.from_registration,
     }
 
 

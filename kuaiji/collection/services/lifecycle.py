@@ -13,6 +13,7 @@ from kuaiji.regions.forms import DivisionField, DivisionWidget
 from kuaiji.regions.models import Department
 
 from ..constants import EDITABLE_STATUSES, Status, SubmissionKind
+from ..identity_photos import reuse_identity_photos
 from ..models import Attachment, Revision, Submission
 from ..routing import NoDepartment, route
 from ..sections import SECTION_FORMS
@@ -29,7 +30,10 @@ if TYPE_CHECKING:
 def start_collection(applicant: "User") -> Submission:
     """The applicant's open submission, or a new first-collection draft.
 
-    After a decision the person starts a change instead (``start_change``)."""
+    A new draft gets the registration's ID-card photos in its ID-card slots (``reuse_identity_photos``),
+    only here, when it is created: the open submission is returned as it is, so a photo the person removed
+    or replaced does not come back. After a decision the person starts a change instead
+    (``start_change``)."""
     existing = open_submission(applicant)
     if existing is not None:
         return existing
@@ -44,6 +48,7 @@ def start_collection(applicant: "User") -> Submission:
         assert racing is not None  # the constraint refused ours: the other one exists
         return racing
     record_event(action=AuditAction.SUBMISSION_STARTED, actor=applicant, target=submission)
+    reuse_identity_photos(submission)
     return submission
 
 
@@ -86,6 +91,7 @@ def start_change(applicant: "User", *, kind: str = SubmissionKind.CHANGE) -> Sub
             width=attachment.width,
             height=attachment.height,
             original_name=attachment.original_name,
+            from_registration=attachment.from_registration,
         )
     record_event(
         action=AuditAction.SUBMISSION_TRANSFER_STARTED

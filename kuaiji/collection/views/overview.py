@@ -9,7 +9,6 @@ from kuaiji.core.validators import mask_document_number, mask_mobile
 
 from .. import form_status, services
 from ..constants import EDITABLE_STATUSES, SectionState, SubmissionKind
-from ..identity_photos import reuse_identity_photos
 from ..selectors import applicant_status, task_states
 from .access import applicant_required, step_url
 
@@ -36,15 +35,10 @@ def overview(request):
 @require_POST
 def start(request):
     try:
-        submission = services.start_collection(request.user)
+        services.start_collection(request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("collection:overview")
-    if reuse_identity_photos(submission):
-        messages.info(
-            request,
-            "已把注册时上传的身份证件照片放入“附件上传”，无需再次上传；如需更换，可在附件上传页删除后重新上传。",
-        )
     return redirect("collection:tasks")
 
 
