@@ -53,15 +53,18 @@ def stamp_signed_form(submission: Submission, attachment: Attachment) -> None:
     generated = Submission.objects.values_list("basic_info_generated_from", flat=True).get(pk=submission.pk)
     Attachment.objects.filter(pk=attachment.pk).update(answers_fingerprint=generated)
     attachment.answers_fingerprint = generated
+    services.forget_attachments(submission)
 
 
 def signed_form_out_of_date(submission: Submission) -> bool:
     """True when a signed form is uploaded but shows other answers than the current ones.
 
     No upload yet is not "out of date" (the attachment list already asks for it)."""
-    fingerprints = list(
-        submission.attachments.filter(slot=SIGNED_FORM_SLOT).values_list("answers_fingerprint", flat=True)
-    )
+    fingerprints = [
+        attachment.answers_fingerprint
+        for attachment in services.attachments_of(submission)
+        if attachment.slot == SIGNED_FORM_SLOT
+    ]
     if not fingerprints:
         return False
     current = answers_fingerprint(submission)

@@ -176,6 +176,14 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_status_display()}"
 
+    # What the services read once per instance (collection.services.answers): forgotten on refresh.
+    READ_ONCE = ("_attachments_read", "_validated_answers")
+
+    def refresh_from_db(self, *args, **kwargs):
+        for name in self.READ_ONCE:
+            self.__dict__.pop(name, None)
+        super().refresh_from_db(*args, **kwargs)
+
     @property
     def reference(self) -> str:
         """A short reference people can read out on the phone."""

@@ -633,6 +633,10 @@ def test_the_api_cannot_submit_a_signed_form_of_other_answers(client, applicant,
         expected_version=submission.version,
     )
 
+    # The API's task states are the task list's: the signed form needs doing again (not 已完成).
+    assert (
+        client.get("/api/v1/me/submission", **auth).json()["sections"]["basic_info_form"] == "needs_changes"
+    )
     body = assert_error(_api_submit(client, auth, submission), 400)
     assert "重新下载信息表" in body["message"]
     submission.refresh_from_db()

@@ -1,11 +1,16 @@
 """The sections of a draft: building and validating each one, its state, and the attachments still missing."""
 
+import copy
+import hashlib
+import json
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.forms import BaseFormSet
+from django.utils import timezone
 
 from ..attachments import SlotRequirement, required_attachments
 from ..constants import SectionState, Status
@@ -77,14 +82,53 @@ def build_section(
     return SectionResult(form=form, formset=formset, complete=valid, answers=answers)
 
 
-def validated_answers(submission: Submission) -> dict[str, dict[str, Any]]:
-    """The validated answers of every section that is complete."""
+# Validation builds every section's forms (and checks divisions and departments in the database): tens of
+# milliseconds that every read of a draft would repeat. Its result depends only on the answers, the
+# applicant's identity and today's date, so it is cached under a hash of those; what it also reads from the
+# database (divisions, departments) may change meanwhile, so the entry lives briefly and submit
+# re-validates from scratch (``fresh=True``).
+VALIDATION_CACHE_SECONDS = 600
+_VALIDATION_RULES = "v1"  # bump when a section form's rules change, so no cached result outlives them
+
+
+def _validation_key(submission: Submission) -> str:
+    applicant = submission.applicant
+    inputs = [
+        _VALIDATION_RULES,
+        submission.answers,
+        applicant.pk,
+        applicant.document_type,
+        applicant.document_number,
+        applicant.full_name,
+        applicant.mobile,
+        timezone.localdate().isoformat(),
+    ]
+    encoded = json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return "validated-answers:" + hashlib.sha256(encoded).hexdigest()
+
+
+def validated_answers(submission: Submission, *, fresh: bool = False) -> dict[str, dict[str, Any]]:
+    """The validated answers of every section that is complete.
+
+    Computed once per set of answers: kept on the instance for the rest of the request and in the cache
+    for other requests; ``fresh=True`` validates again (submit does)."""
+    key = _validation_key(submission)
+    memo: tuple[str, dict[str, dict[str, Any]]] | None = getattr(submission, "_validated_answers", None)
+    if not fresh:
+        if memo is not None and memo[0] == key:
+            return copy.deepcopy(memo[1])
+        cached = cache.get(key)
+        if cached is not None:
+            submission._validated_answers = (key, cached)  # type: ignore[attr-defined]  # per-instance memo
+            return copy.deepcopy(cached)
     result = {}
     for section in SECTION_FORMS:
         built = build_section(submission, section, None)
         if built.complete:
             result[section] = built.answers
-    return result
+    cache.set(key, result, VALIDATION_CACHE_SECONDS)
+    submission._validated_answers = (key, result)  # type: ignore[attr-defined]  # per-instance memo
+    return copy.deepcopy(result)
 
 
 def flagged_sections(submission: Submission) -> set[str]:
@@ -111,15 +155,14 @@ def section_states(submission: Submission, *, flagged: AbstractSet[str] = frozen
     if states["personal"] == SectionState.COMPLETED and portrait_of(submission) is None:
         states["personal"] = SectionState.IN_PROGRESS  # the 1-inch photo is part of 个人信息
     missing = missing_attachments(submission, answers=answers)
-    has_files = submission.attachments.exclude(slot=PORTRAIT_SLOT).exists()
+    slots = {attachment.slot for attachment in attachments_of(submission)}
+    has_files = bool(slots - {PORTRAIT_SLOT})
     if not missing:
         states["attachments"] = SectionState.COMPLETED
     else:
         states["attachments"] = SectionState.IN_PROGRESS if has_files else SectionState.NOT_STARTED
     states["basic_info_form"] = (
-        SectionState.COMPLETED
-        if submission.attachments.filter(slot="basic_info_form").exists()
-        else SectionState.NOT_STARTED
+        SectionState.COMPLETED if "basic_info_form" in slots else SectionState.NOT_STARTED
     )
     for section in ("attachments", "basic_info_form"):
         if section in flagged:
@@ -131,9 +174,25 @@ def missing_attachments(
     submission: Submission, *, answers: dict[str, Any] | None = None
 ) -> list[SlotRequirement]:
     answers = validated_answers(submission) if answers is None else answers
-    present = set(submission.attachments.values_list("slot", flat=True))
+    present = {attachment.slot for attachment in attachments_of(submission)}
     return [req for req in required_attachments(answers) if req.slot not in present]
 
 
+def attachments_of(submission: Submission) -> list[Attachment]:
+    """The draft's attachments (oldest first in each slot), read once per instance: the states, the
+    missing slots, the photo and the signed form's fingerprints of one request share one query. The
+    services that add, remove or stamp an attachment call ``forget_attachments``."""
+    rows: list[Attachment] | None = submission.__dict__.get("_attachments_read")
+    if rows is None:
+        rows = list(submission.attachments.order_by("slot", "created_at", "id"))
+        submission.__dict__["_attachments_read"] = rows
+    return rows
+
+
+def forget_attachments(submission: Submission) -> None:
+    submission.__dict__.pop("_attachments_read", None)
+
+
 def portrait_of(submission: Submission) -> Attachment | None:
-    return submission.attachments.filter(slot=PORTRAIT_SLOT).order_by("-created_at").first()
+    portraits = [attachment for attachment in attachments_of(submission) if attachment.slot == PORTRAIT_SLOT]
+    return portraits[-1] if portraits else None

@@ -150,7 +150,7 @@ def submit(
         raise NotEditable("该信息登记已办结")
     if not commitment_accepted:
         raise ValidationError("请阅读并勾选承诺函", code="commitment")
-    answers = validated_answers(submission)
+    answers = validated_answers(submission, fresh=True)  # what was checked on each save, checked again now
     incomplete = [SECTION_TITLES[s] for s in SECTION_FORMS if s not in answers]
     if not submission.notice_id:
         incomplete.insert(0, SECTION_TITLES["notice"])

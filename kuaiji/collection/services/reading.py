@@ -18,7 +18,15 @@ def open_submission(applicant: "User") -> Submission | None:
 
 
 def latest_submission(applicant: "User") -> Submission | None:
-    return Submission.objects.filter(applicant=applicant).order_by("-created_at").first()
+    submission = (
+        Submission.objects.filter(applicant=applicant)
+        .select_related("department")
+        .order_by("-created_at")
+        .first()
+    )
+    if submission is not None:
+        submission.applicant = applicant  # the caller's row: not loaded a second time
+    return submission
 
 
 def latest_approved_revision(applicant: "User") -> Revision | None:

@@ -86,6 +86,7 @@ def test_a_change_after_signing_makes_the_form_out_of_date(applicant_client, com
 
     complete.attachments.filter(slot="basic_info_form").delete()
     sign_and_upload(applicant_client)
+    complete.refresh_from_db()  # the pages changed it
     assert not form_status.signed_form_out_of_date(complete)
 
 

@@ -64,6 +64,7 @@ def fill_everything(client, departments, *, has_employer=True, qualification=Non
             {"files": helpers.image_upload(name=f"{requirement.slot}.jpg")},
         )
         assert response.status_code == 302
+    submission.refresh_from_db()  # the pages added the files
     assert missing_attachments(submission) == []
     return submission
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from .. import services
 from ..models import Submission
 from ..sections import SECTION_FORMS
+from ..selectors import task_states
 
 STEPS = [(key, title) for key, title in services.SECTION_TITLES.items()] + [("check", "核对并提交")]
 
@@ -56,7 +57,7 @@ def next_step_url(section: str) -> str:
 
 def progress(submission: Submission, current: str) -> dict[str, Any]:
     """The progress bar's context: every step with its state, and where ``current`` is."""
-    states = services.section_states(submission, flagged=services.flagged_sections(submission))
+    states = task_states(submission)
     keys = [key for key, _ in STEPS]
     return {
         "steps": [
