@@ -1,0 +1,64 @@
+"""A request id on every request and every log line written while it runs.
+
+nginx makes one per request (``$request_id``) and passes it as ``X-Request-ID``; without a proxy (or
+when what came is not a plain token) the app makes its own. The id is answered in the
+``X-Request-ID`` response header on pages and API alike, and the :class:`RequestIdFilter` (on the log
+handlers in settings.LOGGING) writes it into each record, so a reported id finds the request's lines.
+"""
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
+
+HEADER = "X-Request-ID"
+# What a proxy sends: hex, a UUID, base64url-ish tokens. Anything else (spaces, quotes, control
+# characters, very long values) could forge log lines, so it is replaced by our own.
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+# What a log line carries outside a request (the task worker, management commands).
+NO_REQUEST = "-"
+
+_current_request_id: ContextVar[str] = ContextVar("kuaiji_request_id", default=NO_REQUEST)
+
+
+def current_request_id() -> str:
+    return _current_request_id.get()
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def incoming_request_id(request: HttpRequest) -> str:
+    """The proxy's id when it is a plain token, else a new one."""
+    value = request.META.get("HTTP_X_REQUEST_ID", "")
+    return value if _SANE_ID.fullmatch(value) else new_request_id()
+
+
+class RequestIdMiddleware:
+    """First in MIDDLEWARE, so every answer (redirects and error pages too) carries the id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = incoming_request_id(request)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current_request_id.reset(token)
+        response[HEADER] = request_id
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` to every record that passes the handler it is attached to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "request_id", None):
+            record.request_id = _current_request_id.get()
+        return True
