@@ -56,7 +56,7 @@ class TaskQueueCollector(Collector):
     the oldest waiting one (a worker that stopped shows as a growing age)."""
 
     def collect(self):
-        from django_tasks.base import TaskResultStatus
+        from django_tasks.base import DEFAULT_TASK_QUEUE_NAME, TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
         depth = GaugeMetricFamily(
@@ -73,17 +73,25 @@ class TaskQueueCollector(Collector):
             .annotate(count=Count("id"), oldest=Min("enqueued_at"))
             .order_by()
         )
+        # The default queue is always there, at 0 when empty: an alert on it needs a series.
+        counts = {DEFAULT_TASK_QUEUE_NAME: 0}
+        ages = {DEFAULT_TASK_QUEUE_NAME: 0.0}
         for row in waiting:
-            depth.add_metric([row["queue_name"]], row["count"])
-            oldest.add_metric([row["queue_name"]], (now - row["oldest"]).total_seconds())
-        claimed = (
+            counts[row["queue_name"]] = row["count"]
+            ages[row["queue_name"]] = (now - row["oldest"]).total_seconds()
+        claimed = {DEFAULT_TASK_QUEUE_NAME: 0}
+        for row in (
             DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
             .values("queue_name")
             .annotate(count=Count("id"))
             .order_by()
-        )
-        for row in claimed:
-            running.add_metric([row["queue_name"]], row["count"])
+        ):
+            claimed[row["queue_name"]] = row["count"]
+        for queue, count in counts.items():
+            depth.add_metric([queue], count)
+            oldest.add_metric([queue], ages[queue])
+        for queue, count in claimed.items():
+            running.add_metric([queue], count)
         yield depth
         yield running
         yield oldest

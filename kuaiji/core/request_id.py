@@ -11,6 +11,7 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -38,7 +39,11 @@ def incoming_request_id(request: HttpRequest) -> str:
 
 
 class RequestIdMiddleware:
-    """First in MIDDLEWARE, so every answer (redirects and error pages too) carries the id."""
+    """First in MIDDLEWARE, so every answer (redirects and error pages too) carries the id.
+
+    The id stays set until the request is finished (Django's ``request_finished``), not only while the
+    middleware runs: Django logs a 4xx/5xx answer ("Not Found: /x") after the middleware chain returns.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,13 +51,17 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = incoming_request_id(request)
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = _current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current_request_id.reset(token)
+        _current_request_id.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def _forget_request_id(**kwargs: object) -> None:
+    _current_request_id.set(NO_REQUEST)
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="kuaiji_forget_request_id")
 
 
 class RequestIdFilter(logging.Filter):

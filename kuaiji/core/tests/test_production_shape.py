@@ -145,6 +145,17 @@ def test_log_lines_of_a_request_carry_its_id(client, monkeypatch, captured_log):
     assert "- kuaiji.probe outside" in lines
 
 
+@pytest.mark.django_db
+def test_djangos_own_line_for_an_error_answer_carries_the_id(client, captured_log):
+    """Django logs "Not Found: ..." after the middleware chain has returned."""
+    client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-notfound-0123")
+    logging.getLogger("kuaiji.probe").warning("after")
+
+    lines = captured_log.getvalue().splitlines()
+    assert "req-notfound-0123 django.request Not Found: /no-such-page/" in lines
+    assert "- kuaiji.probe after" in lines
+
+
 def test_production_logs_are_json_lines(tmp_path):
     script = (
         "import logging\n"
