@@ -32,8 +32,9 @@ keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # Workers are replaced now and then (with jitter, so not all at once): a slow leak cannot grow forever.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
-# Load the application before forking: workers start faster and share memory.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in {"0", "false", "no"}
+# Each worker loads the application itself (no preload): nothing opened at import time (a database
+# pool, a metrics file) is shared across a fork. GUNICORN_PRELOAD=1 trades that for memory.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "0") in {"1", "true", "yes"}
 # The request line is capped; bodies are limited by kuaiji.core.middleware.RequestSizeLimitMiddleware.
 limit_request_line = 8190
 
@@ -47,3 +48,22 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 logger_class = "kuaiji.core.accesslog.JsonAccessLogger"
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "kuaiji")
+
+
+# Prometheus in multiprocess mode (kuaiji.core.metrics): each worker writes its numbers to files in
+# PROMETHEUS_MULTIPROC_DIR, one folder per gunicorn server; emptied at start, a dead worker's gauges
+# dropped.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
