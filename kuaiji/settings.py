@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -165,13 +166,13 @@ if not os.environ.get("DATABASE_URL"):
 # shared by its threads; a request waits up to DATABASE_POOL_TIMEOUT seconds for one.
 # DATABASE_STATEMENT_TIMEOUT_MS cancels any statement running longer (PostgreSQL's statement_timeout);
 # run migrations with it at 0 (an index build can take longer than a request may).
-def _database(url: str) -> dict:
-    config = dict(
+def _database(url: str) -> dict[str, Any]:
+    config: dict[str, Any] = dict(
         dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
     )
     if config["ENGINE"] != "django.db.backends.postgresql":
         return config
-    options: dict = dict(config.get("OPTIONS") or {})
+    options: dict[str, Any] = dict(config.get("OPTIONS") or {})
     statement_timeout = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
     if statement_timeout > 0:
         options["options"] = f"-c statement_timeout={statement_timeout}"

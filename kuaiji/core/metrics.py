@@ -111,7 +111,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Forbidden\n", status=403, content_type="text/plain; charset=utf-8")
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = prometheus_client.CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry)
     else:
         registry = prometheus_client.REGISTRY
     queue = prometheus_client.CollectorRegistry()

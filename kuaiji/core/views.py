@@ -49,7 +49,7 @@ def _cache_ready() -> None:
 def _storage_ready() -> None:
     storage = storages["default"]
     if hasattr(storage, "bucket_name"):  # django-storages' S3: the bucket answers (no object is read)
-        storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+        storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)  # type: ignore[attr-defined]  # S3Storage
         return
     location = getattr(storage, "location", None)
     if location is not None:

@@ -253,8 +253,6 @@ def test_metrics_answer_the_token_and_the_allow_list(client, settings):
 
 # --- the replica router ----------------------------------------------------------------------------------------
 
-REPLICA_DATABASES = {"default": {}, "replica": {}}
-
 
 def test_reads_stay_on_the_primary_without_a_replica():
     with using_replica():
