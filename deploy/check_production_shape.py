@@ -16,7 +16,8 @@ What it shows:
   works on B and A alike (cached_db sessions in Redis and PostgreSQL);
 - an image uploaded through A is stored in the bucket (not on A's disk) and read through B, by its
   owner only;
-- five wrong passwords spread over A and B lock the account on both (django-axes in PostgreSQL).
+- five wrong passwords spread over A and B lock the account on both (django-axes in PostgreSQL);
+- connections to PostgreSQL come from psycopg pools, within their bound, with a statement timeout.
 """
 
 import io
@@ -38,6 +39,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
 
 import boto3  # noqa: E402
 from captcha.models import CaptchaStore  # noqa: E402
@@ -317,6 +319,18 @@ def main() -> None:
         response = requests.post(f"{base}/api/v1/tokens", json=body, headers=visitor, timeout=TIMEOUT)
         assert response.status_code == 429 and response.json()["code"] == "locked_out", response.text
     ok("the right password is refused (locked_out) on A and on B")
+
+    step("database connections are pooled, bounded, and time-limited")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "15s"
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        in_use = cursor.fetchone()[0]
+    pool = settings.DATABASES["default"]["OPTIONS"]["pool"]["max_size"]
+    # Two app servers × their workers × the pool, the task worker's pool and this check's own.
+    bound = 2 * int(os.environ.get("GUNICORN_WORKERS", "2")) * pool + pool + pool
+    assert in_use <= bound, (in_use, bound)
+    ok(f"{in_use} connections to the database (bound {bound}); statement_timeout 15s")
 
     print(f"\nproduction shape: all checks passed in {time.time() - started_at:.1f} s")
 
