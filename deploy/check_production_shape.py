@@ -14,6 +14,7 @@ What it shows:
   another), and the per-phone rate limit holds when the next request goes to B (Redis);
 - a person registered through B (identity photo to S3) signs in on A's sign-in page, and the session
   works on B and A alike (cached_db sessions in Redis and PostgreSQL);
+- with app server A stopped, nginx answers every request from B, in the same session;
 - an image uploaded through A is stored in the bucket (not on A's disk) and read through B, by its
   owner only;
 - five wrong passwords spread over A and B lock the account on both (django-axes in PostgreSQL);
@@ -25,6 +26,7 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -258,6 +260,23 @@ def main() -> None:
     anonymous = requests.get(f"{B}/account/", allow_redirects=False, timeout=TIMEOUT)
     assert anonymous.status_code == 302 and "/sign-in/" in anonymous.headers["Location"]
     ok("without the session B sends the visitor to sign in")
+
+    step("nginx routes around a dead app server")
+    script = str(Path(__file__).resolve().parent / "production-shape")
+    nginx_log = STATE / "nginx/logs/access.log"
+    seen = len(nginx_log.read_text(encoding="utf-8").splitlines())
+    subprocess.run([script, "stop-app", "a"], check=True, capture_output=True)
+    try:
+        for _ in range(6):
+            through = browser.get(f"{NGINX}/account/")
+            assert through.status_code == 200, through.status_code
+            assert person["full_name"] in through.text
+    finally:
+        subprocess.run([script, "start-app", "a"], check=True, capture_output=True)
+    entries = [json.loads(line) for line in nginx_log.read_text(encoding="utf-8").splitlines()[seen:]]
+    served = [entry["upstream"].split(", ")[-1] for entry in entries if entry["uri"] == "/account/"]
+    assert served == [B.removeprefix("http://")] * 6, served
+    ok("with A stopped, six requests through nginx are answered by B, in the same session; A is back")
 
     photo_link = re.search(r'href="(/account/identity-photos/[0-9a-f-]+/)"', account.text)
     assert photo_link, "no identity photo link on /account/"
