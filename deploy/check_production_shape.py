@@ -182,6 +182,16 @@ def main() -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", direct.headers["X-Request-ID"])
     ok("the API answers its own request id without a proxy")
 
+    stylesheet = re.search(r'href="(/static/css/kuaiji\.[0-9a-f]{12}\.css)"', response.text)
+    assert stylesheet, "the page does not link a hashed stylesheet"
+    static = requests.get(
+        f"{NGINX}{stylesheet.group(1)}", headers={"Accept-Encoding": "gzip"}, timeout=TIMEOUT
+    )
+    assert static.status_code == 200
+    assert static.headers.get("Content-Encoding") == "gzip", static.headers
+    assert "immutable" in static.headers["Cache-Control"], static.headers["Cache-Control"]
+    ok(f"static files have hashed names and come compressed with a long cache ({stylesheet.group(1)})")
+
     step("/metrics is not public")
     through_nginx = requests.get(f"{NGINX}/metrics", timeout=TIMEOUT)
     assert through_nginx.status_code == 404, through_nginx.status_code
