@@ -14,6 +14,9 @@ from contextvars import ContextVar
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
 HEADER = "X-Request-ID"
 # What a proxy sends: hex, a UUID, base64url-ish tokens. Anything else (spaces, quotes, control
 # characters, very long values) could forge log lines, so it is replaced by our own.
@@ -71,3 +74,13 @@ class RequestIdFilter(logging.Filter):
         if not getattr(record, "request_id", None):
             record.request_id = _current_request_id.get()
         return True
+
+
+class JsonLogFormatter(JsonFormatter):
+    """python-json-logger's formatter, without the ``request`` attribute Django adds to its records:
+    its text is the full path with the query string, which can hold what a person searched for (a name,
+    a document number). The message ("Not Found: /path") already names the path."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request"])
+        super().__init__(*args, **kwargs)

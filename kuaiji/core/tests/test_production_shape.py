@@ -182,6 +182,32 @@ def test_production_logs_are_json_lines(tmp_path):
     assert "time" in record
 
 
+def test_json_log_lines_leave_out_the_query_string(tmp_path):
+    """Django's "Not Found" record carries the request, whose text holds the query (a searched name)."""
+    script = (
+        "from django.test import RequestFactory\n"
+        "from django.utils.log import log_response\n"
+        "from django.http import HttpResponseNotFound\n"
+        "request = RequestFactory().get('/no-such-page/?q=secret-search-term')\n"
+        "log_response('Not Found: %s', request.path, response=HttpResponseNotFound(), request=request)\n"
+    )
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "-c",
+        script,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        KUAIJI_SMS_BACKEND=REAL_SMS_BACKEND,
+    )
+
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stderr.splitlines() if "Not Found" in line)
+    record = json.loads(line)
+    assert record["message"] == "Not Found: /no-such-page/"
+    assert record["status_code"] == 404
+    assert "secret-search-term" not in result.stderr
+
+
 # --- /metrics -------------------------------------------------------------------------------------------------
 
 
