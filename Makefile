@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PORT ?= 8000
 
-.PHONY: demo test lint bench clean-demo
+.PHONY: demo test lint bench clean-demo production-shape production-shape-check production-shape-stop
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,22 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: $(VENV)/.installed-dev
 	env -u DATABASE_URL $(VENV)/bin/python -m bench
 	DATABASE_URL=$(BENCH_PG_URL) $(VENV)/bin/python -m bench collection hot review || echo "PostgreSQL not reachable: skipped its run"
+
+$(VENV)/.installed-deploy: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -e ".[deploy]"
+	touch $@ $(VENV)/.installed-base
+
+## The production shape on loopback (deploy/, docs/deploy.md): nginx, two gunicorn app servers, the task
+## worker, PostgreSQL (database kuaiji_production_shape), Redis (db 11) and moto_server as S3.
+production-shape: $(VENV)/.installed-deploy
+	deploy/production-shape start
+
+## Its end-to-end check: session, file and task across the two app servers. Not part of `make test`.
+production-shape-check: $(VENV)/.installed-deploy
+	deploy/production-shape check
+
+production-shape-stop:
+	deploy/production-shape stop
 
 clean-demo:
 	rm -rf var/

@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -104,6 +105,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer (redirects, error pages, static files) carries the request id, and every log
+    # line written while the request runs.
+    "kuaiji.core.request_id.RequestIdMiddleware",
+    # Request latency per view, measured around everything below (kuaiji.core.metrics).
+    "kuaiji.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files stay cacheable), before everything that may answer.
@@ -152,13 +158,43 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{VAR_DIR / 'kuaiji.sqlite3'}"
 if not os.environ.get("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_sqlite),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+
+
+# Connections are bounded either way. By default each gunicorn thread keeps one persistent
+# connection (DATABASE_CONN_MAX_AGE seconds): at most workers × threads per app server. With
+# DATABASE_POOL_MAX_SIZE (PostgreSQL only) each worker process keeps a psycopg pool of at most that many,
+# shared by its threads; a request waits up to DATABASE_POOL_TIMEOUT seconds for one.
+# DATABASE_STATEMENT_TIMEOUT_MS cancels any statement running longer (PostgreSQL's statement_timeout);
+# run migrations with it at 0 (an index build can take longer than a request may).
+def _database(url: str) -> dict[str, Any]:
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
     )
-}
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return config
+    options: dict[str, Any] = dict(config.get("OPTIONS") or {})
+    statement_timeout = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
+    if statement_timeout > 0:
+        options["options"] = f"-c statement_timeout={statement_timeout}"
+    pool_size = env_int("DATABASE_POOL_MAX_SIZE", 0)
+    if pool_size > 0:
+        options["pool"] = {
+            "min_size": min(2, pool_size),
+            "max_size": pool_size,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+        # Django refuses persistent connections next to a pool: the pool keeps them.
+        config["CONN_MAX_AGE"] = 0
+    config["OPTIONS"] = options
+    return config
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL", _default_sqlite))}
+# An optional read replica (PostgreSQL streaming replication), used only by reads wrapped in
+# kuaiji.core.db.using_replica() (search, statistics); see kuaiji/core/db.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**_database(os.environ["DATABASE_REPLICA_URL"]), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["kuaiji.core.db.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait (up to the
     # timeout) instead of failing half-way with "database is locked".
@@ -198,6 +234,8 @@ if os.environ.get("KUAIJI_S3_BUCKET"):
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # "path" for MinIO and moto on an address without bucket subdomains; empty: boto3 decides.
+            "addressing_style": os.environ.get("KUAIJI_S3_ADDRESSING_STYLE") or None,
         },
     }
 else:
@@ -384,6 +422,17 @@ KUAIJI_SMS_BACKEND = os.environ.get("KUAIJI_SMS_BACKEND", "") or (
 # provider is required, as SECRET_KEY is.
 if IS_PRODUCTION and KUAIJI_SMS_BACKEND in {"", _OUTBOX_SMS_BACKEND}:
     raise ImproperlyConfigured("KUAIJI_SMS_BACKEND must name a real SMS provider in production")
+# The production-shape drill (deploy/) runs production settings on loopback with no SMS provider: its
+# sink writes messages to KUAIJI_SMS_OUTBOX like the outbox, but no page shows them, it must be named,
+# and only a site that answers loopback names alone may use it (a site people reach has a real host
+# name in ALLOWED_HOSTS). `check --deploy` warns whenever it is on (kuaiji.accounts.sms).
+_DRILL_SMS_BACKEND = "kuaiji.accounts.sms.LoopbackDrillBackend"
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+if IS_PRODUCTION and KUAIJI_SMS_BACKEND == _DRILL_SMS_BACKEND and not set(ALLOWED_HOSTS) <= _LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "KUAIJI_SMS_BACKEND names the loopback drill sink: only a site whose ALLOWED_HOSTS are loopback "
+        "names may use it"
+    )
 KUAIJI_SMS_OUTBOX = Path(os.environ.get("KUAIJI_SMS_OUTBOX", VAR_DIR / "sms-outbox.jsonl"))
 KUAIJI_SMS_CODE_TTL = timedelta(minutes=5)
 KUAIJI_SMS_CODE_MAX_TRIES = 5
@@ -444,6 +493,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
 SECURE_HSTS_PRELOAD = IS_PRODUCTION
 if env_bool("KUAIJI_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes and the metrics scraper talk to each app server directly over loopback http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$", r"^metrics$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -460,15 +511,41 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Logging: plain lines to stderr; personal data is never formatted into them --------------------------
+# --- Logging: to stderr; personal data is never formatted into them ------------------------------------
+# JSON lines in production (one object a line: time, level, logger, request_id, message), readable text
+# in the demo and the tests; KUAIJI_LOG_FORMAT=json|text overrides. Every line written while a request
+# runs carries its id (kuaiji.core.request_id).
+KUAIJI_LOG_FORMAT = os.environ.get("KUAIJI_LOG_FORMAT") or ("json" if IS_PRODUCTION else "text")
+if KUAIJI_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("KUAIJI_LOG_FORMAT must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "kuaiji.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "kuaiji.core.request_id.JsonLogFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": KUAIJI_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KUAIJI_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Metrics (Prometheus, kuaiji.core.metrics) -----------------------------------------------------------
+# /metrics answers these client addresses, or a request bearing KUAIJI_METRICS_TOKEN; nobody else.
+KUAIJI_METRICS_ALLOWED_IPS = env_list("KUAIJI_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+KUAIJI_METRICS_TOKEN = os.environ.get("KUAIJI_METRICS_TOKEN", "")
 
 # --- Product ------------------------------------------------------------------------------------------------
 KUAIJI_SITE_NAME = os.environ.get("KUAIJI_SITE_NAME", "会计人员信息管理平台")

@@ -8,7 +8,8 @@ from kuaiji.accounts.views import captcha_refresh
 from kuaiji.api.api import api
 from kuaiji.api.errors import error_json
 from kuaiji.collection.views import public_notice
-from kuaiji.core.views import healthz
+from kuaiji.core.metrics import metrics_view
+from kuaiji.core.views import healthz, readyz
 
 
 def _admin_login(request, extra_context=None):
@@ -36,6 +37,9 @@ handler500 = "kuaiji.core.views.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
+    # Prometheus' default path; refused to all but the allow-list or token (kuaiji.core.metrics).
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("notices/", public_notice, name="notices"),

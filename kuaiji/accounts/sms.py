@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Warning
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -27,6 +28,38 @@ class OutboxBackend:
         with open(path, "a", encoding="utf-8") as outbox:
             fcntl.flock(outbox, fcntl.LOCK_EX)
             outbox.write(line + "\n")
+
+
+class LoopbackDrillBackend(OutboxBackend):
+    """For the production-shape drill on loopback (deploy/), where no SMS provider is reachable.
+
+    Writes each message to KUAIJI_SMS_OUTBOX, readable by its owner only; no page shows it (the outbox
+    page is not routed in production). Settings accept it in production only when it is named and
+    ALLOWED_HOSTS are loopback names alone, and ``check --deploy`` warns while it is on: anyone who
+    can read that file can take over the accounts whose codes it holds.
+    """
+
+    def send(self, *, mobile: str, text: str) -> None:
+        path = settings.KUAIJI_SMS_OUTBOX
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        super().send(mobile=mobile, text=text)
+
+
+DRILL_BACKEND = f"{LoopbackDrillBackend.__module__}.{LoopbackDrillBackend.__qualname__}"
+
+
+def check_drill_backend(app_configs, **kwargs) -> list[CheckMessage]:
+    """`check --deploy`: the drill sink is never what a public site runs."""
+    if settings.KUAIJI_SMS_BACKEND != DRILL_BACKEND:
+        return []
+    return [
+        Warning(
+            "KUAIJI_SMS_BACKEND is the loopback drill sink: SMS codes are written to a file, not sent.",
+            hint="Name a real SMS provider before the site is reachable by anyone.",
+            id="kuaiji.W001",
+        )
+    ]
 
 
 def get_backend() -> SmsBackend:

@@ -1,3 +1,8 @@
+import logging
+import os
+
+from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -23,6 +28,64 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+logger = logging.getLogger(__name__)
+_READYZ_CACHE_KEY = "readyz-probe"
+
+
+def _database_ready() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache_ready() -> None:
+    token = os.urandom(8).hex()
+    cache.set(_READYZ_CACHE_KEY, token, 10)
+    if cache.get(_READYZ_CACHE_KEY) != token:
+        raise RuntimeError("cache did not keep a value")
+
+
+def _storage_ready() -> None:
+    storage = storages["default"]
+    if hasattr(storage, "bucket_name"):  # django-storages' S3: the bucket answers (no object is read)
+        storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)  # type: ignore[attr-defined]  # S3Storage
+        return
+    location = getattr(storage, "location", None)
+    if location is not None:
+        # FileSystemStorage makes its folder on the first save: the nearest existing folder is writable.
+        folder = os.path.abspath(location)
+        while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+            folder = os.path.dirname(folder)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError("storage folder is not writable")
+        return
+    storage.exists(_READYZ_CACHE_KEY)
+
+
+READINESS_CHECKS = {"database": _database_ready, "cache": _cache_ready, "storage": _storage_ready}
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: this server can serve, its database, cache and file storage answer.
+
+    200 ``{"status": "ok", ...}``, or 503 naming what failed (``{"status": "unavailable", "failed":
+    ["cache"], ...}``). What went wrong is logged (the exception's type, nothing of its text, which
+    can hold an address or a key), never answered.
+    """
+    checks: dict[str, str] = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            check()
+        except Exception as error:
+            logger.warning("readyz: %s is not reachable (%s)", name, type(error).__name__)
+            checks[name] = "failed"
+        else:
+            checks[name] = "ok"
+    failed = [name for name, state in checks.items() if state != "ok"]
+    if failed:
+        return JsonResponse({"status": "unavailable", "failed": failed, "checks": checks}, status=503)
+    return JsonResponse({"status": "ok", "checks": checks})
 
 
 def error_page(request: HttpRequest, status: int, *, page: tuple[str, str] | None = None) -> HttpResponse:
