@@ -169,7 +169,12 @@ def submit(
         raise ValidationError(f"{CONFIRMATION_REQUIRED}（{'；'.join(warnings)}）", code="plausibility")
     department_pk = answers["employer"].get("management_department")
     management_department = (
-        None if department_pk is None else Department.objects.filter(pk=department_pk, is_active=True).first()
+        None
+        if department_pk is None
+        # county → prefecture → province: routing walks up without a query per level
+        else Department.objects.select_related("parent__parent")
+        .filter(pk=department_pk, is_active=True)
+        .first()
     )
     releasing = _check_department_change(submission, management_department)
     try:
@@ -181,6 +186,7 @@ def submit(
         start=timezone.localdate(now), working_days=settings.KUAIJI_REVIEW_WORKING_DAYS[submission.kind]
     )
     number = submission.revisions.count() + 1
+    applicant, notice = submission.applicant, submission.notice
     try:
         transition(
             submission=submission,
@@ -201,11 +207,12 @@ def submit(
         if submission.status == Status.PENDING:
             return submission  # the other click won
         raise DraftConflict() from None
+    submission.applicant = applicant  # the transition re-read the row; these did not change
     revision = Revision.objects.create(
         submission=submission,
         number=number,
         answers=answers,
-        notice=submission.notice,
+        notice=notice,
         department=department,
         submitted_at=now,
         due_on=due,

@@ -14,7 +14,10 @@ def current_notice() -> Notice | None:
 
 
 def open_submission(applicant: "User") -> Submission | None:
-    return Submission.objects.filter(applicant=applicant, status__in=OPEN_STATUSES).first()
+    submission = Submission.objects.filter(applicant=applicant, status__in=OPEN_STATUSES).first()
+    if submission is not None:
+        submission.applicant = applicant  # the caller's row: not loaded a second time
+    return submission
 
 
 def latest_submission(applicant: "User") -> Submission | None:
