@@ -6,6 +6,7 @@ name, the masked document number and the outcome."""
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from ninja import Field, Query, Router, Schema
@@ -17,6 +18,7 @@ from kuaiji.collection.constants import QualificationLevel
 from kuaiji.collection.models import Submission
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.validators import clean_document_number, mask_document_number, normalise_document_number
+from kuaiji.regions.models import Department
 
 from .auth import IntegrationKeyAuth
 from .errors import ApiError, ErrorOut
@@ -105,18 +107,28 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
         raise ApiError(
             400, "invalid_document_number", error.messages[0], {"document_number": error.messages}
         ) from None
+    # Only what the answer shows: the archived answers (a JSON document per version) stay in the database.
     record = (
-        ArchiveRecord.objects.select_related("department", "current_version")
-        .filter(document_type=document_type, document_number=number)
+        ArchiveRecord.objects.filter(document_type=document_type, document_number=number)
+        .select_related("department")
+        .only(
+            "id", "uuid", "qualification_level", "updated_at", "department__division_id", "department__name"
+        )
+        .annotate(approved_at=F("current_version__approved_at"))
         .first()
     )
     latest = (
-        Submission.objects.select_related("department")
-        .filter(applicant__document_type=document_type, applicant__document_number=number)
+        Submission.objects.filter(applicant__document_type=document_type, applicant__document_number=number)
         .order_by("-created_at", "-id")
+        .values("status", "department_id")
         .first()
     )
-    department = record.department if record else (latest.department if latest else None)
+    if record is not None:
+        department = record.department
+    elif latest is not None and latest["department_id"] is not None:
+        department = Department.objects.only("division_id", "name").filter(pk=latest["department_id"]).first()
+    else:
+        department = None
     masked = mask_document_number(number)
     _audit(
         request,
@@ -129,11 +141,11 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
     level = record.qualification_level if record and record.qualification_level else None
     last_approved_at = None
     if record is not None:
-        last_approved_at = record.current_version.approved_at if record.current_version else record.updated_at
+        last_approved_at = record.approved_at or record.updated_at  # type: ignore[attr-defined]  # annotated
     return {
         "document_number": masked,
         "completed": record is not None,
-        "status": latest.status if latest else NO_SUBMISSION,
+        "status": latest["status"] if latest else NO_SUBMISSION,
         "qualification_level": level,
         "qualification_level_label": str(QUALIFICATION_LABELS.get(level, level)) if level else None,
         "department": {"code": department.division_id, "name": department.name} if department else None,
