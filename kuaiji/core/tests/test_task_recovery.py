@@ -22,8 +22,13 @@ from kuaiji.core.task_recovery import WORKER_LOST
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops "old" connections when it wakes; inside a test's transaction (autocommit off) Django
+    # counts the connection as unusable and closes it, which on PostgreSQL ends the test's transaction.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def claimed(*, minutes_ago: int, workers: list[str], mobile: str = "13800000000") -> DBTaskResult:
