@@ -123,6 +123,7 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
         .values("status", "department_id")
         .first()
     )
+    department: Department | None
     if record is not None:
         department = record.department
     elif latest is not None and latest["department_id"] is not None:
@@ -141,7 +142,7 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
     level = record.qualification_level if record and record.qualification_level else None
     last_approved_at = None
     if record is not None:
-        last_approved_at = record.approved_at or record.updated_at  # type: ignore[attr-defined]  # annotated
+        last_approved_at = record.approved_at or record.updated_at  # annotated above
     return {
         "document_number": masked,
         "completed": record is not None,

@@ -28,11 +28,10 @@ def out_of_date_message(submission: Submission) -> str:
 
 def answers_fingerprint(submission: Submission) -> str:
     """SHA-256 of what the printed form shows: the validated answers, the document number, the photo."""
-    portrait = services.portrait_of(submission)
     printed = {
         "answers": services.validated_answers(submission),
         "document_number": submission.applicant.document_number or "",
-        "portrait": portrait.sha256 if portrait is not None else "",
+        "portrait": services.portrait_sha256(submission),
     }
     encoded = json.dumps(printed, sort_keys=True, ensure_ascii=False, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()

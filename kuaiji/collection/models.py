@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -179,7 +180,7 @@ class Submission(models.Model):
     # What the services read once per instance (collection.services.answers): forgotten on refresh.
     READ_ONCE = ("_attachments_read", "_validated_answers")
 
-    def refresh_from_db(self, *args, **kwargs):
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         for name in self.READ_ONCE:
             self.__dict__.pop(name, None)
         super().refresh_from_db(*args, **kwargs)

@@ -185,7 +185,7 @@ def basic_info_form_ready(submission: Any, *, answers: dict[str, Any] | None = N
     from .sections import SECTION_FORMS
 
     answers = services.validated_answers(submission) if answers is None else answers
-    return all(key in answers for key in SECTION_FORMS) and services.portrait_of(submission) is not None
+    return all(key in answers for key in SECTION_FORMS) and services.has_portrait(submission)
 
 
 def task_states(submission: Any) -> dict[str, str]:

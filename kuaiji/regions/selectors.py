@@ -54,7 +54,7 @@ def selectable_division(code: str) -> tuple[Division | None, bool]:
     )
     if division is None:
         return None, False
-    return division, bool(division.has_children)  # type: ignore[attr-defined]  # the annotation above
+    return division, bool(division.has_children)  # the annotation above (django-stubs knows it)
 
 
 def division_path(code: str, *, include_placeholders: bool = False) -> list[Division]:

@@ -5,7 +5,7 @@ import hashlib
 import json
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.cache import cache
@@ -152,7 +152,7 @@ def section_states(submission: Submission, *, flagged: AbstractSet[str] = frozen
             states[section] = SectionState.IN_PROGRESS
         else:
             states[section] = SectionState.NOT_STARTED
-    if states["personal"] == SectionState.COMPLETED and portrait_of(submission) is None:
+    if states["personal"] == SectionState.COMPLETED and not has_portrait(submission):
         states["personal"] = SectionState.IN_PROGRESS  # the 1-inch photo is part of 个人信息
     missing = missing_attachments(submission, answers=answers)
     slots = {attachment.slot for attachment in attachments_of(submission)}
@@ -178,13 +178,26 @@ def missing_attachments(
     return [req for req in required_attachments(answers) if req.slot not in present]
 
 
-def attachments_of(submission: Submission) -> list[Attachment]:
-    """The draft's attachments (oldest first in each slot), read once per instance: the states, the
-    missing slots, the photo and the signed form's fingerprints of one request share one query. The
-    services that add, remove or stamp an attachment call ``forget_attachments``."""
-    rows: list[Attachment] | None = submission.__dict__.get("_attachments_read")
+class AttachmentFact(NamedTuple):
+    """What the states and checks need of an attachment (not the row: no file, no model instance)."""
+
+    slot: str
+    sha256: str
+    answers_fingerprint: str
+
+
+def attachments_of(submission: Submission) -> list[AttachmentFact]:
+    """The draft's attachments (oldest first in each slot) as facts, read once per instance: the states,
+    the missing slots, the photo's presence and the signed form's fingerprints of one request share one
+    small query. The services that add, remove or stamp an attachment call ``forget_attachments``."""
+    rows: list[AttachmentFact] | None = submission.__dict__.get("_attachments_read")
     if rows is None:
-        rows = list(submission.attachments.order_by("slot", "created_at", "id"))
+        rows = [
+            AttachmentFact(*values)
+            for values in submission.attachments.order_by("slot", "created_at", "id").values_list(
+                "slot", "sha256", "answers_fingerprint"
+            )
+        ]
         submission.__dict__["_attachments_read"] = rows
     return rows
 
@@ -193,6 +206,15 @@ def forget_attachments(submission: Submission) -> None:
     submission.__dict__.pop("_attachments_read", None)
 
 
+def has_portrait(submission: Submission) -> bool:
+    return any(fact.slot == PORTRAIT_SLOT for fact in attachments_of(submission))
+
+
+def portrait_sha256(submission: Submission) -> str:
+    """The current 1-inch photo's digest ("" without one): what the printed form's fingerprint takes."""
+    portraits = [fact for fact in attachments_of(submission) if fact.slot == PORTRAIT_SLOT]
+    return portraits[-1].sha256 if portraits else ""
+
+
 def portrait_of(submission: Submission) -> Attachment | None:
-    portraits = [attachment for attachment in attachments_of(submission) if attachment.slot == PORTRAIT_SLOT]
-    return portraits[-1] if portraits else None
+    return submission.attachments.filter(slot=PORTRAIT_SLOT).order_by("-created_at", "-id").first()

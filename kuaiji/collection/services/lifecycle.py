@@ -18,7 +18,7 @@ from ..models import Attachment, Revision, Submission
 from ..routing import NoDepartment, route
 from ..sections import SECTION_FORMS
 from ..workflow import TransitionConflict, transition
-from .answers import SECTION_TITLES, missing_attachments, portrait_of, validated_answers
+from .answers import SECTION_TITLES, has_portrait, missing_attachments, validated_answers
 from .errors import DraftConflict, NotEditable
 from .reading import latest_approved_revision, open_submission
 
@@ -156,7 +156,7 @@ def submit(
         incomplete.insert(0, SECTION_TITLES["notice"])
     if incomplete:
         raise ValidationError(f"以下部分尚未完成：{'、'.join(incomplete)}", code="incomplete")
-    if portrait_of(submission) is None:
+    if not has_portrait(submission):
         raise ValidationError("请在“个人信息”中上传一寸照片", code="portrait")
     missing = missing_attachments(submission, answers=answers)
     if missing:
