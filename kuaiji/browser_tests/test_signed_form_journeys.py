@@ -104,6 +104,10 @@ def test_a_changed_answer_asks_for_the_form_again(page: Page, shot, reference_da
     expect(notice).to_contain_text(message)
     expect(notice).to_contain_text("请删除下方标明“已过期”的照片")
     expect(notice.get_by_role("link")).to_have_count(0)  # no link to the page it is on
+    # The step to fix is the current one: its number in white on red, not red on red.
+    number = page.locator(".progress-step.is-current.state-needs_changes .step-number")
+    expect(number).to_have_text("7")
+    expect(number).to_have_css("color", "rgb(255, 255, 255)")
     slot = page.locator("#slot-basic_info_form")
     expect(slot.locator(".thumbnails .error-message")).to_have_text("已过期")
     shot(page, "form-page-out-of-date")
