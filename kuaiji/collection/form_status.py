@@ -55,16 +55,22 @@ def stamp_signed_form(submission: Submission, attachment: Attachment) -> None:
     services.forget_attachments(submission)
 
 
+def out_of_date_forms(submission: Submission) -> list[Attachment]:
+    """The uploaded pages of the signed form that show other answers than the current ones (each must be
+    deleted and replaced: a new page beside an old one leaves the form out of date)."""
+    forms = [
+        attachment
+        for attachment in services.attachments_of(submission)
+        if attachment.slot == SIGNED_FORM_SLOT
+    ]
+    if not forms:
+        return []
+    current = answers_fingerprint(submission)
+    return [attachment for attachment in forms if attachment.answers_fingerprint != current]
+
+
 def signed_form_out_of_date(submission: Submission) -> bool:
     """True when a signed form is uploaded but shows other answers than the current ones.
 
     No upload yet is not "out of date" (the attachment list already asks for it)."""
-    fingerprints = [
-        attachment.answers_fingerprint
-        for attachment in services.attachments_of(submission)
-        if attachment.slot == SIGNED_FORM_SLOT
-    ]
-    if not fingerprints:
-        return False
-    current = answers_fingerprint(submission)
-    return any(fingerprint != current for fingerprint in fingerprints)
+    return bool(out_of_date_forms(submission))

@@ -4,6 +4,8 @@ Requirements covered:
 - a form downloaded, signed and uploaded for the current answers lets the submission go;
 - when the answers change afterwards, the form is out of date: the task list marks 个人基本信息表 需修改
   with a message, the check page says so and refuses to submit; downloading and uploading again clears it;
+- a new signed page beside an old one leaves the form out of date: the form page marks the old page
+  已过期 (and only it), the check page marks it among the attachments and its refusal links there;
 - a signed form with no fingerprint (copied into a change or transfer from the approved record, with the
   old employer's stamp) counts as out of date.
 """
@@ -88,6 +90,22 @@ def test_a_change_after_signing_makes_the_form_out_of_date(applicant_client, com
     sign_and_upload(applicant_client)
     complete.refresh_from_db()  # the pages changed it
     assert not form_status.signed_form_out_of_date(complete)
+
+
+def test_the_old_page_beside_a_new_one_is_marked(applicant_client, complete):
+    sign_and_upload(applicant_client)
+    change_an_answer(complete)
+    sign_and_upload(applicant_client)  # downloaded again, but the old page was not deleted
+    [old, new] = complete.attachments.filter(slot="basic_info_form").order_by("created_at")
+
+    assert form_status.signed_form_out_of_date(complete)
+    assert form_status.out_of_date_forms(complete) == [old]
+    page = applicant_client.get(reverse("collection:basic_info_form")).content.decode()
+    assert f'id="out-of-date-{old.uuid}"' in page and f'id="out-of-date-{new.uuid}"' not in page
+    assert "请删除下方标明“已过期”的照片" in page
+    refused = submit(applicant_client, complete).content.decode()
+    assert f'<a href="#signed-form-file">{form_status.out_of_date_message(complete)}</a>' in refused
+    assert 'id="signed-form-file"' in refused and 'id="signed-form-out-of-date"' not in refused
 
 
 def test_a_copied_form_without_a_fingerprint_is_out_of_date(applicant_client, complete):

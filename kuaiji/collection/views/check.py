@@ -17,8 +17,8 @@ from .access import applicant_required, editable_submission, progress, step_url,
 def check(request):
     submission = editable_submission(request)
     answers = services.validated_answers(submission)
-    error = ""
-    signed_form_out_of_date = form_status.signed_form_out_of_date(submission)
+    error = error_code = ""
+    out_of_date = {attachment.pk for attachment in form_status.out_of_date_forms(submission)}
     warnings = plausibility_warnings(answers)
     if request.method == "POST":
         try:
@@ -29,7 +29,7 @@ def check(request):
                 plausibility_confirmed=bool(request.POST.get("plausibility_confirmed")),
             )
         except ValidationError as exc:
-            error = exc.messages[0]
+            error, error_code = exc.messages[0], exc.code or ""
         except services.DraftConflict:
             warn_conflict(request)
         except services.NotEditable as exc:
@@ -61,7 +61,9 @@ def check(request):
             "summary": summary,
             "attachment_rows": attachment_rows,
             "error": error,
-            "signed_form_out_of_date": signed_form_out_of_date,
+            "error_code": error_code,
+            "signed_form_out_of_date": bool(out_of_date),
+            "out_of_date_pages": out_of_date,
             "warnings": warnings,
             "confirmation_label": plausibility.CONFIRMATION_LABEL,
             "out_of_date_message": form_status.out_of_date_message(submission),

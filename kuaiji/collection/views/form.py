@@ -17,6 +17,7 @@ def basic_info_form(request):
     submission = editable_submission(request)
     answers = services.validated_answers(submission)
     signed = list(submission.attachments.filter(slot=form_status.SIGNED_FORM_SLOT))
+    out_of_date = {attachment.pk for attachment in form_status.out_of_date_forms(submission)}
     return render(
         request,
         "collection/basic_info_form.html",
@@ -24,7 +25,8 @@ def basic_info_form(request):
             "submission": submission,
             "ready": basic_info_form_ready(submission, answers=answers),
             "signed": signed,
-            "signed_form_out_of_date": form_status.signed_form_out_of_date(submission),
+            "signed_form_out_of_date": bool(out_of_date),
+            "out_of_date_pages": out_of_date,
             "out_of_date_message": form_status.out_of_date_message(submission),
             "upload_errors": upload_feedback.take_refusals(request).get(form_status.SIGNED_FORM_SLOT, []),
             "has_employer": answers.get("employer", {}).get("has_employer"),
