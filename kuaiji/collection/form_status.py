@@ -55,7 +55,7 @@ def stamp_signed_form(submission: Submission, attachment: Attachment) -> None:
     services.forget_attachments(submission)
 
 
-def out_of_date_forms(submission: Submission) -> list[Attachment]:
+def out_of_date_forms(submission: Submission) -> list[services.AttachmentFact]:
     """The uploaded pages of the signed form that show other answers than the current ones (each must be
     deleted and replaced: a new page beside an old one leaves the form out of date)."""
     forms = [

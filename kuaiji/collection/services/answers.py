@@ -181,6 +181,7 @@ def missing_attachments(
 class AttachmentFact(NamedTuple):
     """What the states and checks need of an attachment (not the row: no file, no model instance)."""
 
+    pk: int
     slot: str
     sha256: str
     answers_fingerprint: str
@@ -195,7 +196,7 @@ def attachments_of(submission: Submission) -> list[AttachmentFact]:
         rows = [
             AttachmentFact(*values)
             for values in submission.attachments.order_by("slot", "created_at", "id").values_list(
-                "slot", "sha256", "answers_fingerprint"
+                "pk", "slot", "sha256", "answers_fingerprint"
             )
         ]
         submission.__dict__["_attachments_read"] = rows

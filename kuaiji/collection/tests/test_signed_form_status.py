@@ -99,7 +99,7 @@ def test_the_old_page_beside_a_new_one_is_marked(applicant_client, complete):
     [old, new] = complete.attachments.filter(slot="basic_info_form").order_by("created_at")
 
     assert form_status.signed_form_out_of_date(complete)
-    assert form_status.out_of_date_forms(complete) == [old]
+    assert [fact.pk for fact in form_status.out_of_date_forms(complete)] == [old.pk]
     page = applicant_client.get(reverse("collection:basic_info_form")).content.decode()
     assert f'id="out-of-date-{old.uuid}"' in page and f'id="out-of-date-{new.uuid}"' not in page
     assert "请删除下方标明“已过期”的照片" in page
