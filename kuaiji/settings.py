@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "kuaiji.api",
     "kuaiji.demo",
 ]
+if IS_TEST:
+    # `lintmigrations` (a dev dependency): new migrations must be safe while the old version serves.
+    INSTALLED_APPS.append("django_migration_linter")
 
 MIDDLEWARE = [
     # First: every answer (redirects, error pages, static files) carries the request id, and every log

@@ -61,6 +61,7 @@ class Attachment(models.Model):
     from_registration = models.BooleanField(
         _("注册时上传"),
         default=False,
+        db_default=False,  # rows the previous version inserts during a rolling deploy get it too
         help_text=_("开始信息采集时由注册时上传的身份证件照片复制而来（只在草稿创建时复制一次）。"),
     )
     answers_fingerprint = models.CharField(

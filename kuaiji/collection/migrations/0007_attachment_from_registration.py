@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             model_name="attachment",
             name="from_registration",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="开始信息采集时由注册时上传的身份证件照片复制而来（只在草稿创建时复制一次）。",
                 verbose_name="注册时上传",
