@@ -52,7 +52,7 @@ def stamp_signed_form(submission: Submission, attachment: Attachment) -> None:
     generated = Submission.objects.values_list("basic_info_generated_from", flat=True).get(pk=submission.pk)
     Attachment.objects.filter(pk=attachment.pk).update(answers_fingerprint=generated)
     attachment.answers_fingerprint = generated
-    services.forget_attachments(submission)
+    submission.attachments_changed()
 
 
 def out_of_date_forms(submission: Submission) -> list[services.AttachmentFact]:

@@ -60,7 +60,7 @@ def reuse_identity_photos(submission: Submission) -> list[Attachment]:
         )
         attachment.file.save(f"{slot}{PurePath(photo.file.name).suffix}", ContentFile(content), save=False)
         attachment.save()
-        submission.__dict__.pop("_attachments_read", None)  # as services.forget_attachments (no import cycle)
+        submission.attachments_changed()
         taken.add(slot)
         added.append(attachment)
     return added

@@ -186,6 +186,14 @@ class Submission(models.Model):
             self.__dict__.pop(name, None)
         super().refresh_from_db(*args, **kwargs)
 
+    def attachments_changed(self) -> None:
+        """An attachment was added, removed or stamped (or what the signed form is compared with changed):
+        forget what this instance read of them and move ``updated_at``, which keys the cached task states
+        (``collection.selectors.task_states``). Call it in the transaction of the change."""
+        self.__dict__.pop("_attachments_read", None)
+        self.updated_at = timezone.now()
+        Submission.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
     @property
     def reference(self) -> str:
         """A short reference people can read out on the phone."""

@@ -1,12 +1,15 @@
 """Reads across submissions that other apps and pages need."""
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils import timezone
 
 from .constants import EVENT_LABELS, Status
 from .models import Revision
@@ -46,13 +49,21 @@ def submission_history(submission: Any) -> list[HistoryEntry]:
     Only the steps of the submission itself: what staff looked at is not the applicant's business."""
     from kuaiji.audit.models import AuditEvent
 
+    # Every step of the history is a state change, and every state change moves the version: the
+    # history of a version never changes.
+    key = f"submission-history:{submission.pk}:{submission.version}"
+    cached: list[HistoryEntry] | None = cache.get(key)
+    if cached is not None:
+        return cached
     events = AuditEvent.objects.filter(
         target_type="collection.submission", target_id=str(submission.uuid), action__in=EVENT_LABELS
     ).order_by("occurred_at", "id")
-    return [
+    history = [
         HistoryEntry(at=event.occurred_at, action=event.action, label=EVENT_LABELS[event.action])
         for event in events.only("occurred_at", "action")
     ]
+    cache.set(key, history, 24 * 60 * 60)
+    return history
 
 
 @dataclass(frozen=True)
@@ -194,7 +205,21 @@ def task_states(submission: Any) -> dict[str, str]:
     from . import form_status, services
     from .constants import SectionState
 
+    # They change only with the answers (the version), the attachments (``attachments_changed`` moves
+    # ``updated_at``), the applicant's number (printed on the form) and what validation depends on
+    # (today's date; divisions and departments, hence the short life).
+    key = (
+        "task-states:"
+        + hashlib.sha256(
+            f"{submission.pk}:{submission.version}:{submission.updated_at.isoformat()}:"
+            f"{submission.applicant.document_number}:{timezone.localdate().isoformat()}".encode()
+        ).hexdigest()
+    )
+    cached: dict[str, str] | None = cache.get(key)
+    if cached is not None:
+        return cached
     states = services.section_states(submission, flagged=services.flagged_sections(submission))
     if form_status.signed_form_out_of_date(submission):
         states[form_status.SIGNED_FORM_SLOT] = SectionState.NEEDS_CHANGES
+    cache.set(key, states, services.VALIDATION_CACHE_SECONDS)
     return states

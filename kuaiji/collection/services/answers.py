@@ -190,7 +190,7 @@ class AttachmentFact(NamedTuple):
 def attachments_of(submission: Submission) -> list[AttachmentFact]:
     """The draft's attachments (oldest first in each slot) as facts, read once per instance: the states,
     the missing slots, the photo's presence and the signed form's fingerprints of one request share one
-    small query. The services that add, remove or stamp an attachment call ``forget_attachments``."""
+    small query. The services that add, remove or stamp an attachment call ``Submission.attachments_changed``."""
     rows: list[AttachmentFact] | None = submission.__dict__.get("_attachments_read")
     if rows is None:
         rows = [
@@ -201,10 +201,6 @@ def attachments_of(submission: Submission) -> list[AttachmentFact]:
         ]
         submission.__dict__["_attachments_read"] = rows
     return rows
-
-
-def forget_attachments(submission: Submission) -> None:
-    submission.__dict__.pop("_attachments_read", None)
 
 
 def has_portrait(submission: Submission) -> bool:

@@ -13,7 +13,7 @@ from kuaiji.core.storage import delete_stored_file, save_clean_image
 from ..attachments import required_attachments
 from ..constants import EDITABLE_STATUSES
 from ..models import Attachment, Submission
-from .answers import PORTRAIT_SLOT, forget_attachments, validated_answers
+from .answers import PORTRAIT_SLOT, validated_answers
 from .drafts import _unflag
 from .errors import NotEditable
 
@@ -29,15 +29,16 @@ def _unflag_attachment_slot(submission: Submission, slot: str) -> None:
         _unflag(answers, section)
         Submission.objects.filter(pk=submission.pk).update(answers=answers)
         submission.answers = answers
+        submission.attachments_changed()
 
 
 def _store_attachment(
     submission: Submission, *, slot: str, image: "CleanImage", original_name: str
 ) -> Attachment:
     name = save_clean_image(image, prefix="attachments")
-    forget_attachments(submission)
     try:
         with transaction.atomic():
+            submission.attachments_changed()
             return Attachment.objects.create(
                 owner=submission.applicant,
                 submission=submission,
@@ -104,8 +105,8 @@ def remove_attachment(submission: Submission, *, attachment: Attachment) -> None
     if submission.status not in EDITABLE_STATUSES:
         raise NotEditable("待审核期间不能修改附件")
     name = attachment.file.name
-    forget_attachments(submission)
     with transaction.atomic():
+        submission.attachments_changed()
         kept_by_revision = attachment.revisions.exists()
         if kept_by_revision:
             Attachment.objects.filter(pk=attachment.pk).update(submission=None)

@@ -62,3 +62,31 @@ def test_submit_validates_again_what_the_cache_holds(departments):
     with pytest.raises(ValidationError) as refused:
         services.submit(submission, expected_version=submission.version, commitment_accepted=True)
     assert "工作单位与会计管理部门" in " ".join(refused.value.messages)
+
+
+def test_the_cached_task_states_follow_every_change():
+    """The task list's states are cached per version and attachment change: an upload, a removal and a
+    new signature each show at once, on another instance (another request)."""
+    from kuaiji.collection import form_status, selectors
+    from kuaiji.collection.tests import helpers
+
+    submission = SubmissionFactory.create(complete=True)
+
+    def states():
+        return selectors.task_states(Submission.objects.select_related("applicant").get(pk=submission.pk))
+
+    assert states()["basic_info_form"] == "completed"
+    signed = submission.attachments.get(slot=form_status.SIGNED_FORM_SLOT)
+    services.remove_attachment(submission, attachment=signed)
+    assert states()["basic_info_form"] == "not_started"
+    services.add_attachment(
+        submission, slot=form_status.SIGNED_FORM_SLOT, upload=helpers.image_upload(name="signed.jpg")
+    )
+    assert states()["basic_info_form"] == "completed"
+    personal = {**submission.answers["personal"], "residence_address": "虚构路 9 号"}
+    submission.refresh_from_db()
+    services.save_section(submission, section="personal", data=personal, expected_version=submission.version)
+    assert states()["basic_info_form"] == "needs_changes"  # the form shows the old address
+    front = submission.attachments.get(slot="id_front")
+    services.remove_attachment(submission, attachment=front)
+    assert states()["attachments"] == "in_progress"
