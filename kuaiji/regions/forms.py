@@ -4,6 +4,7 @@ one above is chosen and the page is saved) and better with it (kuaiji.js fills t
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from .selectors import division_path, divisions_in_force, selectable_division
@@ -53,6 +54,25 @@ def subwidget_has_options(widget) -> bool:
     return len(widget.choices) > 1
 
 
+# Whether a code is in force and a leaf changes only when the division table is loaded again
+# (`load_divisions`, on an upgrade of python-stdnum): every save and submit asks, so the answer is kept
+# in the cache for a while rather than asked of the database each time.
+CHOOSABLE_CACHE_SECONDS = 600
+
+
+def _choosable(code: str) -> tuple[bool, bool]:
+    """(in force, has divisions under it) for ``code``, from ``selectable_division``, cached."""
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return False, False  # no division has such a code (and nothing typed reaches a cache key)
+    key = f"division-choosable:{code}"
+    cached = cache.get(key)
+    if cached is None:
+        division, has_children = selectable_division(code)
+        cached = (division is not None, has_children)
+        cache.set(key, cached, CHOOSABLE_CACHE_SECONDS)
+    return cached
+
+
 class DivisionField(forms.Field):
     """Its value is the code of the deepest division chosen; it must be a division with no children."""
 
@@ -69,8 +89,8 @@ class DivisionField(forms.Field):
         super().validate(value)
         if not value:
             return
-        division, has_children = selectable_division(value)
-        if division is None:
+        known, has_children = _choosable(value)
+        if not known:
             raise ValidationError("所选地区不存在，请重新选择", code="unknown_division")
         if has_children:
             raise ValidationError("请继续选择到区县一级", code="not_a_leaf")

@@ -207,7 +207,8 @@ def submit(
         if submission.status == Status.PENDING:
             return submission  # the other click won
         raise DraftConflict() from None
-    submission.applicant = applicant  # the transition re-read the row; these did not change
+    # The transition re-read the row; these did not change (the department is the one just routed to).
+    submission.applicant, submission.department = applicant, department
     revision = Revision.objects.create(
         submission=submission,
         number=number,
@@ -220,7 +221,8 @@ def submit(
         document_number=submission.applicant.document_number or "",
         full_name=answers.get("personal", {}).get("full_name") or submission.applicant.full_name,
     )
-    revision.attachments.set(submission.attachments.all())
+    # A new revision has no attachments yet: add them without reading what it has.
+    revision.attachments.add(*submission.attachments.values_list("pk", flat=True))
     return submission
 
 

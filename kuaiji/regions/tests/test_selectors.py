@@ -202,3 +202,23 @@ def test_a_selectable_division_knows_whether_the_picker_must_go_on(django_assert
     assert selectable_division(abolished) == (None, False)
     with django_assert_num_queries(1):
         selectable_division("630102")
+
+
+def test_a_division_field_asks_the_database_once_per_code(django_assert_num_queries):
+    """Every save and submit checks its division codes: the answer is cached; what is not a 6-digit code
+    is refused without a query (and never becomes a cache key)."""
+    from django.core.exceptions import ValidationError
+
+    from kuaiji.regions.forms import DivisionField
+
+    field = DivisionField()
+    with django_assert_num_queries(1):
+        assert field.clean("630102") == "630102"
+    with django_assert_num_queries(0):
+        assert field.clean("630102") == "630102"
+        for junk in ("63010２", "630 102", "x" * 200):
+            with pytest.raises(ValidationError):
+                field.clean(junk)
+    with django_assert_num_queries(1), pytest.raises(ValidationError) as not_a_leaf:
+        field.clean("630100")
+    assert not_a_leaf.value.code == "not_a_leaf"

@@ -11,3 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         count = load_divisions()
         self.stdout.write(self.style.SUCCESS(f"Loaded {count} divisions from {SOURCE_NAME}."))
+        self.stdout.write(
+            "Forms take the new table within 10 minutes (regions.forms.CHOOSABLE_CACHE_SECONDS)."
+        )
