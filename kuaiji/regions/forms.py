@@ -4,10 +4,9 @@ one above is chosen and the page is saved) and better with it (kuaiji.js fills t
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from .selectors import division_path, divisions_in_force, selectable_division
+from .selectors import choosable_division, division_options, division_path
 
 LEVEL_LABELS = ("省（自治区、直辖市）", "市（地区、州、盟）", "区县")
 
@@ -34,7 +33,7 @@ class DivisionWidget(forms.MultiWidget):
             if index > 0 and not parent:
                 options = []
             else:
-                options = [(d.code, d.name) for d in divisions_in_force(parent_code=parent)]
+                options = [(option.code, option.name) for option in division_options(parent)]
             # Each subwidget is a forms.Select; MultiWidget types them as Widget.
             widget.choices = [("", f"请选择{LEVEL_LABELS[index]}"), *options]  # type: ignore[attr-defined]
         context = super().get_context(name, selected, attrs)
@@ -54,25 +53,6 @@ def subwidget_has_options(widget) -> bool:
     return len(widget.choices) > 1
 
 
-# Whether a code is in force and a leaf changes only when the division table is loaded again
-# (`load_divisions`, on an upgrade of python-stdnum): every save and submit asks, so the answer is kept
-# in the cache for a while rather than asked of the database each time.
-CHOOSABLE_CACHE_SECONDS = 600
-
-
-def _choosable(code: str) -> tuple[bool, bool]:
-    """(in force, has divisions under it) for ``code``, from ``selectable_division``, cached."""
-    if not (len(code) == 6 and code.isascii() and code.isdigit()):
-        return False, False  # no division has such a code (and nothing typed reaches a cache key)
-    key = f"division-choosable:{code}"
-    cached = cache.get(key)
-    if cached is None:
-        division, has_children = selectable_division(code)
-        cached = (division is not None, has_children)
-        cache.set(key, cached, CHOOSABLE_CACHE_SECONDS)
-    return cached
-
-
 class DivisionField(forms.Field):
     """Its value is the code of the deepest division chosen; it must be a division with no children."""
 
@@ -89,7 +69,7 @@ class DivisionField(forms.Field):
         super().validate(value)
         if not value:
             return
-        known, has_children = _choosable(value)
+        known, has_children = choosable_division(value)
         if not known:
             raise ValidationError("所选地区不存在，请重新选择", code="unknown_division")
         if has_children:

@@ -5,8 +5,9 @@ listed one level up, under the province, as the province itself administers them
 海南省 → 五指山市). They remain in the parent chain, which ``department_covering`` follows.
 """
 
-from typing import overload
+from typing import NamedTuple, overload
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .constants import DepartmentLevel, DivisionLevel
@@ -55,6 +56,45 @@ def selectable_division(code: str) -> tuple[Division | None, bool]:
     if division is None:
         return None, False
     return division, bool(division.has_children)  # the annotation above (django-stubs knows it)
+
+
+# What is in force and what lies under it changes only when the division table is loaded again
+# (`load_divisions`, after an upgrade of python-stdnum); every wizard page and save asks, so the answers
+# are kept in the cache for a while instead of being asked of the database each time.
+DIVISION_CACHE_SECONDS = 600
+
+
+def choosable_division(code: str) -> tuple[bool, bool]:
+    """(in force, has divisions under it) for ``code``, as ``selectable_division`` answers, cached.
+    What is not a 6-digit code is no division (and never becomes a cache key)."""
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return False, False
+    key = f"division-choosable:{code}"
+    cached: tuple[bool, bool] | None = cache.get(key)
+    if cached is None:
+        division, has_children = selectable_division(code)
+        cached = (division is not None, has_children)
+        cache.set(key, cached, DIVISION_CACHE_SECONDS)
+    return cached
+
+
+class DivisionOption(NamedTuple):
+    code: str
+    name: str
+    has_children: bool
+
+
+def division_options(parent_code: str | None) -> list[DivisionOption]:
+    """What a picker lists under ``parent_code`` (``divisions_in_force``), cached."""
+    key = f"division-options:{parent_code or 'top'}"
+    cached: list[DivisionOption] | None = cache.get(key)
+    if cached is None:
+        cached = [
+            DivisionOption(division.code, division.name, bool(division.has_children))  # type: ignore[attr-defined]  # annotated
+            for division in divisions_in_force(parent_code=parent_code).only("code", "name")
+        ]
+        cache.set(key, cached, DIVISION_CACHE_SECONDS)
+    return cached
 
 
 def division_path(code: str, *, include_placeholders: bool = False) -> list[Division]:

@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .models import Division
-from .selectors import divisions_in_force
+from .selectors import division_options
 
 _CODE_RE = re.compile(r"^\d{6}$")
 
@@ -24,19 +24,12 @@ def division_list(request: HttpRequest) -> JsonResponse:
     changes when python-stdnum is upgraded, so shared caches may keep answers for a day.
     """
     parent_code = request.GET.get("parent") or None
-    if parent_code is not None:
-        if not _CODE_RE.match(parent_code):
-            return JsonResponse({"error": _("行政区划代码应为 6 位数字。")}, status=400)
-        if not Division.objects.filter(code=parent_code).exists():
-            return JsonResponse({"error": _("没有这个行政区划代码。")}, status=404)
-    divisions = divisions_in_force(parent_code=parent_code)
+    if parent_code is not None and not _CODE_RE.match(parent_code):
+        return JsonResponse({"error": _("行政区划代码应为 6 位数字。")}, status=400)
+    options = division_options(parent_code)
+    if not options and parent_code is not None and not Division.objects.filter(code=parent_code).exists():
+        return JsonResponse({"error": _("没有这个行政区划代码。")}, status=404)
     return JsonResponse(
-        {
-            "divisions": [
-                # has_children is annotated by divisions_in_force.
-                {"code": d.code, "name": d.name, "has_children": d.has_children}  # type: ignore[attr-defined]
-                for d in divisions.only("code", "name")
-            ]
-        },
+        {"divisions": [option._asdict() for option in options]},
         json_dumps_params={"ensure_ascii": False},
     )

@@ -12,5 +12,5 @@ class Command(BaseCommand):
         count = load_divisions()
         self.stdout.write(self.style.SUCCESS(f"Loaded {count} divisions from {SOURCE_NAME}."))
         self.stdout.write(
-            "Forms take the new table within 10 minutes (regions.forms.CHOOSABLE_CACHE_SECONDS)."
+            "Forms take the new table within 10 minutes (regions.selectors.DIVISION_CACHE_SECONDS)."
         )
