@@ -19,7 +19,6 @@ Each drill breaks one part while people use the site, says what they saw, puts i
 
 import os
 import random
-import re
 import subprocess
 import sys
 import threading
@@ -32,12 +31,12 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loadkit  # noqa: E402  (sets Django up)
-from loadkit import API, NGINX, STATE, Applicant, Failed, SmsSink, expect  # noqa: E402
+from django.core.management import call_command
+from django.db import close_old_connections, connection
+from django.utils import timezone
 
-from django.core.management import call_command  # noqa: E402
-from django.db import close_old_connections, connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
+import loadkit
+from loadkit import API, NGINX, STATE, Applicant, Failed, SmsSink, expect
 
 SCRIPT = str(Path(__file__).resolve().parent / "production-shape")
 A = f"http://127.0.0.1:{os.environ.get('KUAIJI_SHAPE_APP_A_PORT', '8781')}"
@@ -75,7 +74,13 @@ def consistency(since) -> None:
     close_old_connections()
     try:
         call_command(
-            "check_consistency", "--orphan-grace", "0", "--stale-after", "120", "--tasks-since", since.isoformat()
+            "check_consistency",
+            "--orphan-grace",
+            "0",
+            "--stale-after",
+            "120",
+            "--tasks-since",
+            since.isoformat(),
         )
     except SystemExit as exit_status:
         raise AssertionError("check_consistency found problems (above)") from exit_status
@@ -123,6 +128,7 @@ class Load:
         self.statuses: Counter[tuple[str, int]] = Counter()
         self.errors: Counter[str] = Counter()
         self.registered: list[str] = []  # document numbers
+        self.registered_at: list[float] = []  # when (time.monotonic)
         self.saved: list[tuple[str, str, int]] = []  # (document number, section, version answered)
         self.uploaded: list[str] = []  # attachment uuids
         self.submitted: list[str] = []  # document numbers
@@ -149,6 +155,7 @@ class Load:
         person.register()
         with self.lock:
             self.registered.append(number)
+            self.registered_at.append(time.monotonic())
         person.sign_in()
         person.start()
         for section, data in person.sections(self.department_id).items():
@@ -169,7 +176,10 @@ class Load:
         while not self.stop.is_set():
             try:
                 self.person(rng)
-            except Failed:
+            except Exception as error:
+                if not isinstance(error, Failed):
+                    with self.lock:
+                        self.errors[f"client: {type(error).__name__}"] += 1
                 time.sleep(0.2)  # a refused or failed step: this person gives up, the next one starts
             finally:
                 close_old_connections()
@@ -205,14 +215,16 @@ class Load:
         from kuaiji.collection.models import Attachment, Submission
 
         close_old_connections()
-        users = set(User.objects.filter(document_number__in=self.registered).values_list("document_number", flat=True))
+        users = set(
+            User.objects.filter(document_number__in=self.registered).values_list("document_number", flat=True)
+        )
         missing = set(self.registered) - users
         assert not missing, f"registrations answered 201 but not in the database: {sorted(missing)[:5]}"
         drafts = {
             row["applicant__document_number"]: row
-            for row in Submission.objects.filter(applicant__document_number__in={n for n, _s, _v in self.saved}).values(
-                "applicant__document_number", "answers", "version", "status"
-            )
+            for row in Submission.objects.filter(
+                applicant__document_number__in={n for n, _s, _v in self.saved}
+            ).values("applicant__document_number", "answers", "version", "status")
         }
         for number, section, version in self.saved:
             row = drafts.get(number)
@@ -226,7 +238,9 @@ class Load:
                 applicant__document_number__in=self.submitted, status__in=[Status.PENDING, Status.APPROVED]
             ).values_list("applicant__document_number", flat=True)
         )
-        assert pending == set(self.submitted), f"submits answered 200 but not pending: {set(self.submitted) - pending}"
+        assert pending == set(self.submitted), (
+            f"submits answered 200 but not pending: {set(self.submitted) - pending}"
+        )
         ok(
             f"every success answered is in the database: {len(self.registered)} registrations, "
             f"{len(self.saved)} wizard saves, {len(self.uploaded)} uploads, {len(self.submitted)} submits"
@@ -290,15 +304,27 @@ def drill_worker() -> None:
 
     since = timezone.now()
     sink = SmsSink()
+    deadline = time.monotonic() + 120
+    while (
+        DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists() and time.monotonic() < deadline
+    ):
+        time.sleep(0.5)  # the queue empty first (a load before this one may have left codes to send)
     step("a worker whose SMS provider takes 4 s (the drill sink, KUAIJI_SMS_DRILL_DELAY_MS)")
     shape("stop-worker")
-    shape("start-worker", env={"KUAIJI_SMS_DRILL_DELAY_MS": "4000", "KUAIJI_SHAPE_WORKER_ID": "drill-slow-worker"})
+    shape(
+        "start-worker",
+        env={"KUAIJI_SMS_DRILL_DELAY_MS": "4000", "KUAIJI_SHAPE_WORKER_ID": "drill-slow-worker"},
+    )
     session = requests.Session()
-    person = Applicant(lambda kind, method, path, **kw: session.request(method, NGINX + path, timeout=TIMEOUT, **kw), sink)
+    person = Applicant(
+        lambda kind, method, path, **kw: session.request(method, NGINX + path, timeout=TIMEOUT, **kw), sink
+    )
     mobile = person.person["mobile"] = fake_mobile(rng=random.Random())
     expect(
         session.post(
-            f"{NGINX}{API}/sms-codes", json={"purpose": "register", "mobile": mobile, **person.captcha()}, timeout=TIMEOUT
+            f"{NGINX}{API}/sms-codes",
+            json={"purpose": "register", "mobile": mobile, **person.captcha()},
+            timeout=TIMEOUT,
         ),
         202,
     )
@@ -356,69 +382,97 @@ def drill_database() -> None:
     from check_production_shape import Browser, csrf_token, page_captcha
 
     probe_person = Applicant(
-        lambda kind, method, path, **kw: requests.request(method, NGINX + path, timeout=TIMEOUT, **kw), SmsSink()
+        lambda kind, method, path, **kw: requests.request(method, NGINX + path, timeout=TIMEOUT, **kw),
+        SmsSink(),
     )
     probe_person.register()
     probe_person.sign_in()
+    probe_person.start()
     browser = Browser()
     page = browser.get(f"{NGINX}/sign-in/")
     credentials = {"login": probe_person.person["document_number"], "password": loadkit.PASSWORD}
-    response = browser.post(f"{NGINX}/sign-in/", data={"csrfmiddlewaretoken": csrf_token(page), **credentials, **page_captcha(page)})
+    response = browser.post(
+        f"{NGINX}/sign-in/",
+        data={"csrfmiddlewaretoken": csrf_token(page), **credentials, **page_captcha(page)},
+    )
     assert response.status_code == 302, response.status_code
     assert browser.get(f"{NGINX}/account/").status_code == 200
     load = Load(4, department_id=fixtures["department_id"])
     load.start()
     time.sleep(8)
 
-    samples: list[tuple[float, str, int, str]] = []
+    samples: list[tuple[float, float, str, int, str]] = []  # (sent, answered, kind, status, body)
     probing = threading.Event()
 
-    def probe() -> None:
+    def probe(kind: str, fetch) -> None:
         while not probing.is_set():
-            for kind, fetch in (
-                ("page", lambda: browser.get(f"{NGINX}/account/")),
-                ("api", lambda: requests.get(f"{NGINX}{API}/me/submission", headers=probe_person.auth, timeout=TIMEOUT)),
-            ):
-                started = time.monotonic()
-                try:
-                    answer = fetch()
-                    samples.append((started, kind, answer.status_code, answer.text[:3000]))
-                except requests.RequestException as error:
-                    samples.append((started, kind, 0, type(error).__name__))
+            sent = time.monotonic()
+            try:
+                answer = fetch()
+                samples.append((sent, time.monotonic(), kind, answer.status_code, answer.text[:3000]))
+            except requests.RequestException as error:
+                samples.append((sent, time.monotonic(), kind, 0, type(error).__name__))
             time.sleep(0.2)
 
-    prober = threading.Thread(target=probe, daemon=True)
-    prober.start()
+    probes = [
+        threading.Thread(target=probe, args=("page", lambda: browser.get(f"{NGINX}/account/")), daemon=True),
+        threading.Thread(
+            target=probe,
+            args=(
+                "api",
+                lambda: requests.get(
+                    f"{NGINX}{API}/me/submission", headers=probe_person.auth, timeout=TIMEOUT
+                ),
+            ),
+            daemon=True,
+        ),
+    ]
+    for thread in probes:
+        thread.start()
     time.sleep(2)
-    step(f"PostgreSQL stopped (pg_ctlcluster {PG_CLUSTER} stop -m fast), 6 s, started again")
-    down_at = time.monotonic()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *PG_CLUSTER.split(), "stop", "-m", "fast"], check=True)
+    pg_ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", *PG_CLUSTER.split()]
+    step(f"PostgreSQL stopped ({' '.join(pg_ctl[:1] + pg_ctl[2:])} stop -m fast), 6 s, started again")
+    subprocess.run([*pg_ctl, "stop", "-m", "fast"], check=True)
+    down_at = time.monotonic()  # stopped for certain from here
     time.sleep(6)
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *PG_CLUSTER.split(), "start"], check=True)
+    starting_at = time.monotonic()  # down for certain until here
+    subprocess.run([*pg_ctl, "start"], check=True)
     up_at = time.monotonic()
-    ok(f"down for {up_at - down_at:.1f} s")
+    ok(f"down for {starting_at - down_at:.1f} s; start took {up_at - starting_at:.1f} s")
     time.sleep(12)
     probing.set()
-    prober.join()
+    for thread in probes:
+        thread.join()
     load.finish()
     connection.close()
 
     step("what a person saw")
-    during = [s for s in samples if down_at <= s[0] <= up_at]
-    unavailable_pages = [s for s in during if s[1] == "page" and s[2] == 503]
-    unavailable_api = [s for s in during if s[1] == "api" and s[2] == 503]
-    print(f"      while down: {Counter((s[1], s[2]) for s in during)}")
-    assert unavailable_pages and all("服务暂时不可用" in s[3] for s in unavailable_pages), "no Chinese 503 page"
-    assert unavailable_api and all('"code"' in s[3] for s in unavailable_api), "no JSON 503 from the API"
-    other = [s for s in samples if s[2] not in (200, 503)]
-    assert not other, f"answers other than 200 and 503: {[(s[1], s[2]) for s in other]}"
-    ok(f"while it was down: {len(unavailable_pages)} page answers 503 服务暂时不可用, {len(unavailable_api)} API answers JSON 503")
-    recovered = [s for s in samples if s[0] > up_at and s[2] == 200]
+    during = [s for s in samples if down_at <= s[0] <= starting_at]
+    print(f"      sent while down: {dict(Counter((s[2], s[3]) for s in during))}")
+    print(f"      all probes: {dict(Counter((s[2], s[3]) for s in samples))}")
+    pages = [s for s in during if s[2] == "page" and s[3] == 503]
+    api = [s for s in during if s[2] == "api" and s[3] == 503]
+    assert pages and all("服务暂时不可用" in s[4] for s in pages), "no Chinese 503 page while down"
+    assert api and all('"code"' in s[4] for s in api), "no JSON 503 from the API while down"
+    # A request sent while down either says 503 or waited for the pool and was answered once it was back.
+    assert all(s[3] == 503 or s[1] > starting_at for s in during), [(s[2], s[3]) for s in during]
+    other = [s for s in samples if s[3] not in (200, 503)]
+    assert not other, f"answers other than 200 and 503: {[(s[2], s[3], s[4][:80]) for s in other]}"
+    slowest = max(s[1] - s[0] for s in during)
+    ok(
+        f"sent while it was down: {len(pages)} page answers 503 服务暂时不可用, {len(api)} API answers JSON 503 "
+        f"(the slowest after {slowest:.1f} s: the pool waits 3 s for a connection)"
+    )
+    recovered = [s for s in samples if s[0] > up_at and s[3] == 200]
     assert recovered, "no 200 after PostgreSQL came back"
     first = min(s[0] for s in recovered)
     after = [s for s in samples if s[0] >= first]
-    assert all(s[2] == 200 for s in after), Counter(s[2] for s in after)
-    ok(f"the first 200 {first - up_at:.1f} s after PostgreSQL was back; every probe after it 200 (no restart)")
+    assert all(s[3] == 200 for s in after), Counter(s[3] for s in after)
+    first_any = min(s[1] for s in samples if s[1] > starting_at and s[3] == 200)
+    ok(
+        f"first 200 answered {first_any - starting_at:.1f} s after the start command; every probe sent after "
+        f"PostgreSQL was ready ({len(after)}) answered 200, no server restarted"
+    )
     step("what the load saw")
     load.report()
     failures = {k: n for k, n in load.failures().items() if k[1] != 503}
@@ -426,7 +480,13 @@ def drill_database() -> None:
     load.verify()
     for base in (A, B):
         wait_ready(base, timeout=10)
-    ok("both app servers ready")
+    worker_pid = int((STATE / "worker.pid").read_text())
+    assert Path(f"/proc/{worker_pid}").exists(), "the worker died with the database"
+    late = [at for at in load.registered_at if at > up_at]
+    assert late, "nobody registered after PostgreSQL came back (no SMS code sent?)"
+    ok(
+        f"both app servers ready; the worker (pid {worker_pid}) lived through it: {len(late)} registrations after"
+    )
     consistency(since)
 
 
@@ -451,7 +511,10 @@ def drill_storage() -> None:
     browser = Browser()
     page = browser.get(f"{NGINX}/sign-in/")
     credentials = {"login": person.person["document_number"], "password": loadkit.PASSWORD}
-    response = browser.post(f"{NGINX}/sign-in/", data={"csrfmiddlewaretoken": csrf_token(page), **credentials, **page_captcha(page)})
+    response = browser.post(
+        f"{NGINX}/sign-in/",
+        data={"csrfmiddlewaretoken": csrf_token(page), **credentials, **page_captcha(page)},
+    )
     assert response.status_code == 302, response.status_code
     rows_before = Attachment.objects.count()
 
@@ -495,7 +558,12 @@ def drill_storage() -> None:
 
         other = Applicant(call, SmsSink())
         expect(
-            call("", "POST", f"{API}/sms-codes", json={"purpose": "register", "mobile": other.person["mobile"], **other.captcha()}),
+            call(
+                "",
+                "POST",
+                f"{API}/sms-codes",
+                json={"purpose": "register", "mobile": other.person["mobile"], **other.captcha()},
+            ),
             202,
         )
         code = other.sink.code_for(other.person["mobile"])
@@ -507,7 +575,9 @@ def drill_storage() -> None:
             files={"id_photo": ("id.jpg", loadkit.photo("id"), "image/jpeg")},
         )
         assert registration.status_code == 400, (registration.status_code, registration.text[:300])
-        assert "文件存储服务暂时不可用" in registration.json()["errors"]["id_photo"][0], registration.text[:300]
+        assert "文件存储服务暂时不可用" in registration.json()["errors"]["id_photo"][0], registration.text[
+            :300
+        ]
         ok("registration with its ID photo: 400, the message on id_photo")
 
         read = call("", "GET", f"{API}/me/submission/attachments/{stored['uuid']}/file", headers=person.auth)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loadkit  # noqa: E402
-from loadkit import NGINX, STATE  # noqa: E402
+from django.db import connection
 
-from django.db import connection  # noqa: E402
+import loadkit
+from loadkit import NGINX, STATE
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE = "bare /healthz/"
@@ -206,7 +206,10 @@ def main() -> None:
     args = parser.parse_args()
     if not (STATE / "load.json").exists():
         loadkit.setup()
-    report = [f"### Load test, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores", ""]
+    report = [
+        f"### Load test, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores",
+        "",
+    ]
     for users in [int(part) for part in args.users.split(",")]:
         print(f"--- {users} users, {args.seconds} s", flush=True)
         step = run_step(users, args.seconds)

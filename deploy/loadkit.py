@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kuaiji.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -38,7 +38,9 @@ from PIL import Image  # noqa: E402
 
 from kuaiji.core.fakes import fake_credit_code, fake_mobile, fake_person_name, fake_resident_id  # noqa: E402
 
-STATE = Path(os.environ.get("KUAIJI_SHAPE_DIR", Path(__file__).resolve().parent.parent / "var/production-shape"))
+STATE = Path(
+    os.environ.get("KUAIJI_SHAPE_DIR", Path(__file__).resolve().parent.parent / "var/production-shape")
+)
 NGINX = f"http://127.0.0.1:{os.environ.get('KUAIJI_SHAPE_NGINX_PORT', '8780')}"
 API = "/api/v1"
 PASSWORD = "Shape2026load"
@@ -53,7 +55,9 @@ class Failed(Exception):
 
 def expect(response: Any, *statuses: int) -> Any:
     if response.status_code not in statuses:
-        raise Failed(f"{response.request.method} {response.request.path_url}: {response.status_code} {response.text[:300]}")
+        raise Failed(
+            f"{response.request.method} {response.request.path_url}: {response.status_code} {response.text[:300]}"
+        )
     return response
 
 
@@ -71,9 +75,11 @@ def captcha_answer(key: str) -> str:
     import psycopg
 
     with _captcha_lock:
-        if _captcha_connection is None or _captcha_connection.closed:
-            _captcha_connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
         try:
+            if _captcha_connection is None or _captcha_connection.closed:
+                _captcha_connection = psycopg.connect(
+                    os.environ["DATABASE_URL"], autocommit=True, connect_timeout=3
+                )
             row = _captcha_connection.execute(
                 f"SELECT response FROM {CaptchaStore._meta.db_table} WHERE hashkey = %s", [key]
             ).fetchone()
@@ -271,7 +277,11 @@ class Applicant:
                 "part_time-MIN_NUM_FORMS": "0",
                 "part_time-MAX_NUM_FORMS": "5",
             },
-            "qualification": {"qualification_level": "none", "accounting_post": "none", "abacus_level": "none"},
+            "qualification": {
+                "qualification_level": "none",
+                "accounting_post": "none",
+                "abacus_level": "none",
+            },
         }
 
     def save_section(self, section: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +301,9 @@ class Applicant:
         return answer
 
     def status(self) -> dict[str, Any]:
-        answer = expect(self.call("my submission", "GET", f"{API}/me/submission", headers=self.auth), 200).json()
+        answer = expect(
+            self.call("my submission", "GET", f"{API}/me/submission", headers=self.auth), 200
+        ).json()
         self.version = answer["version"]
         return answer
 
@@ -308,7 +320,12 @@ class Applicant:
             ),
             200,
         )
-        expect(self.call("basic info form PDF", "GET", f"{API}/me/submission/basic-info-form.pdf", headers=self.auth), 200)
+        expect(
+            self.call(
+                "basic info form PDF", "GET", f"{API}/me/submission/basic-info-form.pdf", headers=self.auth
+            ),
+            200,
+        )
         listing = expect(
             self.call("attachment list", "GET", f"{API}/me/submission/attachments", headers=self.auth), 200
         ).json()
@@ -379,7 +396,13 @@ class Reviewer:
 
     def queue(self) -> list[dict[str, Any]]:
         return expect(
-            self.call("review queue", "GET", f"{API}/staff/submissions", params={"status": "pending"}, headers=self.auth),
+            self.call(
+                "review queue",
+                "GET",
+                f"{API}/staff/submissions",
+                params={"status": "pending"},
+                headers=self.auth,
+            ),
             200,
         ).json()["items"]
 
@@ -424,6 +447,7 @@ def setup() -> dict[str, Any]:
     import secrets
 
     from django.contrib.auth.models import Group
+
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from kuaiji.accounts.constants import AccountType, StaffRole
@@ -451,7 +475,9 @@ def setup() -> dict[str, Any]:
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="load test", key=key, confirmed=True)
         reviewers.append({"username": username, "totp_key": key})
-    _key, secret = IntegrationKey.issue(name="load test", scopes=["collection_status"], rate_limit_per_minute=1_000_000)
+    _key, secret = IntegrationKey.issue(
+        name="load test", scopes=["collection_status"], rate_limit_per_minute=1_000_000
+    )
     data = {
         "reviewers": reviewers,
         "api_key": secret,
@@ -465,4 +491,6 @@ def setup() -> dict[str, Any]:
 
 if __name__ == "__main__" and sys.argv[1:] == ["setup"]:
     made = setup()
-    print(f"load setup: {len(made['reviewers'])} reviewers with TOTP, an integration key → {STATE / 'load.json'}")
+    print(
+        f"load setup: {len(made['reviewers'])} reviewers with TOTP, an integration key → {STATE / 'load.json'}"
+    )

@@ -28,8 +28,10 @@ from locust import HttpUser, SequentialTaskSet, between, constant, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import loadkit  # noqa: E402
-from loadkit import Applicant, Failed, Reviewer, SmsSink  # noqa: E402
+import contextlib
+
+import loadkit
+from loadkit import Applicant, Failed, Reviewer, SmsSink
 
 SINK = SmsSink()
 FIXTURES = loadkit.fixtures()
@@ -43,7 +45,9 @@ EXPECTED = {"decide (approve)": {409}, "review detail": {404}}
 
 def caller(user: HttpUser):
     def call(kind: str, method: str, path: str, **kwargs: Any):
-        with user.client.request(method, path, name=kind, catch_response=True, timeout=60, **kwargs) as response:
+        with user.client.request(
+            method, path, name=kind, catch_response=True, timeout=60, **kwargs
+        ) as response:
             if response.status_code < 400 or response.status_code in EXPECTED.get(kind, ()):
                 response.success()
             else:
@@ -117,10 +121,8 @@ class ReviewerUser(HttpUser):
 
     @task(3)
     def queue(self) -> None:
-        try:
+        with contextlib.suppress(Failed):
             self.reviewer.queue()
-        except Failed:
-            pass
 
     @task(2)
     def decide(self) -> None:
@@ -140,10 +142,8 @@ class IntegrationUser(HttpUser):
     def lookup(self) -> None:
         with _lock:
             number = random.choice(REGISTERED) if REGISTERED else "630104199003141781"
-        try:
+        with contextlib.suppress(Failed):
             loadkit.integration_lookup(caller(self), FIXTURES["api_key"], number)
-        except Failed:
-            pass
 
 
 class BareUser(HttpUser):
