@@ -414,24 +414,25 @@ def drill_database() -> None:
                 samples.append((sent, time.monotonic(), kind, 0, type(error).__name__))
             time.sleep(0.2)
 
+    def page() -> requests.Response:
+        return requests.get(
+            f"{NGINX}/account/", cookies=dict(browser.cookies), allow_redirects=False, timeout=TIMEOUT
+        )
+
+    def api() -> requests.Response:
+        return requests.get(f"{NGINX}{API}/me/submission", headers=probe_person.auth, timeout=TIMEOUT)
+
+    # Three of each, so that several are sent during the outage (each waits up to 3 s for the pool).
     probes = [
-        threading.Thread(target=probe, args=("page", lambda: browser.get(f"{NGINX}/account/")), daemon=True),
-        threading.Thread(
-            target=probe,
-            args=(
-                "api",
-                lambda: requests.get(
-                    f"{NGINX}{API}/me/submission", headers=probe_person.auth, timeout=TIMEOUT
-                ),
-            ),
-            daemon=True,
-        ),
+        threading.Thread(target=probe, args=(kind, fetch), daemon=True)
+        for kind, fetch in [("page", page), ("api", api)] * 3
     ]
     for thread in probes:
         thread.start()
     time.sleep(2)
     pg_ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", *PG_CLUSTER.split()]
     step(f"PostgreSQL stopped ({' '.join(pg_ctl[:1] + pg_ctl[2:])} stop -m fast), 6 s, started again")
+    stop_sent_at = time.monotonic()
     subprocess.run([*pg_ctl, "stop", "-m", "fast"], check=True)
     down_at = time.monotonic()  # stopped for certain from here
     time.sleep(6)
@@ -447,47 +448,63 @@ def drill_database() -> None:
     connection.close()
 
     step("what a person saw")
-    during = [s for s in samples if down_at <= s[0] <= starting_at]
-    print(f"      sent while down: {dict(Counter((s[2], s[3]) for s in during))}")
+    outage = [s for s in samples if stop_sent_at <= s[0] <= starting_at]  # sent from the stop to the start
+    print(
+        f"      sent from the stop command to the start command: {dict(Counter((s[2], s[3]) for s in outage))}"
+    )
     print(f"      all probes: {dict(Counter((s[2], s[3]) for s in samples))}")
-    pages = [s for s in during if s[2] == "page" and s[3] == 503]
-    api = [s for s in during if s[2] == "api" and s[3] == 503]
-    assert pages and all("服务暂时不可用" in s[4] for s in pages), "no Chinese 503 page while down"
-    assert api and all('"code"' in s[4] for s in api), "no JSON 503 from the API while down"
-    # A request sent while down either says 503 or waited for the pool and was answered once it was back.
-    assert all(s[3] == 503 or s[1] > starting_at for s in during), [(s[2], s[3]) for s in during]
+    problems: list[str] = []  # every check is made (one restart tells all), then the drill fails on any
+
+    def check(condition: bool, text: str) -> None:
+        if condition:
+            ok(text)
+        else:
+            problems.append(text)
+            print(f"    FAILED: {text}", flush=True)
+
+    pages = [s for s in outage if s[2] == "page" and s[3] == 503]
+    api_503 = [s for s in outage if s[2] == "api" and s[3] == 503]
+    check(
+        bool(pages) and all("服务暂时不可用" in s[4] for s in pages),
+        f"while PostgreSQL was down a page answered the Chinese 503 (服务暂时不可用) {len(pages)} times",
+    )
+    check(
+        bool(api_503) and all('"code"' in s[4] for s in api_503),
+        f"while PostgreSQL was down the API answered a JSON 503 {len(api_503)} times",
+    )
     other = [s for s in samples if s[3] not in (200, 503)]
-    assert not other, f"answers other than 200 and 503: {[(s[2], s[3], s[4][:80]) for s in other]}"
-    slowest = max(s[1] - s[0] for s in during)
-    ok(
-        f"sent while it was down: {len(pages)} page answers 503 服务暂时不可用, {len(api)} API answers JSON 503 "
-        f"(the slowest after {slowest:.1f} s: the pool waits 3 s for a connection)"
-    )
+    check(not other, f"no answer other than 200 or 503 ({[(s[2], s[3], s[4][:80]) for s in other]})")
+    if outage:
+        ok(
+            f"the slowest answer sent during the outage took {max(s[1] - s[0] for s in outage):.1f} s (pool wait 3 s)"
+        )
     recovered = [s for s in samples if s[0] > up_at and s[3] == 200]
-    assert recovered, "no 200 after PostgreSQL came back"
-    first = min(s[0] for s in recovered)
-    after = [s for s in samples if s[0] >= first]
-    assert all(s[3] == 200 for s in after), Counter(s[3] for s in after)
-    first_any = min(s[1] for s in samples if s[1] > starting_at and s[3] == 200)
-    ok(
-        f"first 200 answered {first_any - starting_at:.1f} s after the start command; every probe sent after "
-        f"PostgreSQL was ready ({len(after)}) answered 200, no server restarted"
+    after = [s for s in samples if recovered and s[0] >= min(r[0] for r in recovered)]
+    check(
+        bool(recovered) and all(s[3] == 200 for s in after),
+        f"every probe sent after PostgreSQL was ready answered 200 ({len(after)}), no server restarted",
     )
+    answered = [s[1] for s in samples if s[1] > starting_at and s[3] == 200]
+    if answered:
+        ok(f"first 200 answered {min(answered) - starting_at:.1f} s after the start command was given")
     step("what the load saw")
     load.report()
     failures = {k: n for k, n in load.failures().items() if k[1] != 503}
-    assert not failures, f"errors other than 503: {failures}"
-    load.verify()
+    check(not failures, f"the load saw no server error but 503 ({failures})")
+    try:
+        load.verify()
+    except AssertionError as error:
+        check(False, f"every success the load was answered is in the database ({error})")
     for base in (A, B):
         wait_ready(base, timeout=10)
     worker_pid = int((STATE / "worker.pid").read_text())
-    assert Path(f"/proc/{worker_pid}").exists(), "the worker died with the database"
     late = [at for at in load.registered_at if at > up_at]
-    assert late, "nobody registered after PostgreSQL came back (no SMS code sent?)"
-    ok(
-        f"both app servers ready; the worker (pid {worker_pid}) lived through it: {len(late)} registrations after"
+    check(
+        Path(f"/proc/{worker_pid}").exists() and bool(late),
+        f"the worker (supervised, pid {worker_pid}) sent codes after the restart: {len(late)} registrations after",
     )
     consistency(since)
+    assert not problems, problems
 
 
 def drill_storage() -> None:

@@ -133,7 +133,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 with Retry-After when what failed is the database or the storage being unreachable
     (a restart, a failover): the transaction of the request was rolled back, nothing was half written."""
     if _unavailable(sys.exc_info()[1]):
-        response = error_page(request, 503)
+        if request.path.startswith("/api/"):
+            response = error_page(request, 503)
+        else:
+            # Without the layout: it shows who is signed in, which is one more wait on the database
+            # that just failed (the pool's timeout), for a page that can only say "try again".
+            title, explanation = ERROR_PAGES[503]
+            context = {"title": title, "explanation": explanation, "status": 503}
+            response = HttpResponse(loader.render_to_string("errors/plain.html", context), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return error_page(request, 500)
