@@ -102,6 +102,16 @@ def stored_files(storage: Storage | None = None) -> Iterator[tuple[str, datetime
     raise NotImplementedError(f"cannot list {type(storage).__name__}")
 
 
+def orphan_files(*, older_than: timedelta, storage: Storage | None = None) -> list[str]:
+    """Stored files no row points at, stored more than ``older_than`` ago (listing first, rows after, as
+    :func:`file_problems`)."""
+    return [
+        problem.ref
+        for problem in file_problems(orphan_grace=older_than, storage=storage)
+        if problem.kind == "orphan_file"
+    ]
+
+
 def file_problems(
     *, orphan_grace: timedelta = timedelta(minutes=10), storage: Storage | None = None
 ) -> list[Problem]:

@@ -115,3 +115,17 @@ def test_lost_waiting_and_failed_tasks_are_reported(db, database_tasks):
         ]
     )
     assert ("task_failed", str(failed.id)) not in kinds(tasks_since=timezone.now())
+
+
+def test_prune_orphan_files_deletes_old_orphans_only(approved, capsys):
+    orphan = default_storage.save("attachments/2026/01/left-behind.jpg", ContentFile(b"x"))
+    kept = Attachment.objects.filter(submission=approved).first().file.name
+
+    call_command("prune_orphan_files", "--older-than", "600")  # just stored: may be an upload in progress
+    assert default_storage.exists(orphan)
+    call_command("prune_orphan_files", "--older-than", "0")
+
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(kept)
+    assert "orphan files: 1 deleted" in capsys.readouterr().out
+    assert kinds() == []
