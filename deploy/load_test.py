@@ -77,7 +77,7 @@ def database_counters() -> tuple[int, int]:
 
 def run_step(users: int, seconds: int) -> dict:
     prefix = STATE / f"locust-{users}"
-    groups = {name: tree(STATE / f"{name}.pid") for name in ("app-a", "app-b", "worker")}
+    groups = {name: tree(STATE / f"{name}.pid") for name in ("app-a", "app-b", "worker", "moto", "nginx")}
     backends = postgres_backends()
     before = {name: cpu_seconds(pids) for name, pids in groups.items()}
     before_db = cpu_seconds(backends)
@@ -159,6 +159,7 @@ def table(step: dict) -> str:
         f"{number(total, 'Requests/s'):.1f} req/s, p95 {number(total, '95%'):.0f} ms.  "
         f"CPU seconds over the run: app servers {app_cpu:.1f} "
         f"({1000 * app_cpu / max(requests_total, 1):.1f} ms a request), worker {step['cpu']['worker']:.1f}, "
+        f"moto_server (S3) {step['cpu']['moto']:.1f}, nginx {step['cpu']['nginx']:.1f}, "
         f"PostgreSQL backends of the shape {step['db_cpu']:.1f}, locust (the client, same cores) "
         f"{step['locust_cpu']:.1f}.  Database: {step['commits']} commits, {step['rows_written']} rows written.",
         "",
@@ -199,6 +200,24 @@ def per_person() -> str:
     )
 
 
+def argon2_cost() -> str:
+    """The password hasher's cost on this machine, now (the sign-in's floor)."""
+    from django.contrib.auth.hashers import check_password, get_hasher, make_password
+
+    hasher = get_hasher()
+    encoded = make_password("Shape2026load")
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        check_password("Shape2026load", encoded)
+        times.append(time.perf_counter() - started)
+    params = getattr(hasher, "params", lambda: None)()
+    return (
+        f"Password hash ({hasher.algorithm}, {params}): a verify takes {1000 * sorted(times)[3]:.0f} ms "
+        f"(median of 7, one core, measured after the runs)."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", default="10,20,40")
@@ -217,8 +236,10 @@ def main() -> None:
         print(text, flush=True)
         report.append(text)
     report.append(per_person())
+    report.append("")
+    report.append(argon2_cost())
     (STATE / "load-report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
-    print(report[-1])
+    print("\n".join(report[-3:]))
     print(f"\nreport: {STATE / 'load-report.md'}")
 
 
