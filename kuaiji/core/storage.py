@@ -65,7 +65,7 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     """What a storage raises when it cannot be reached: OSError (a folder), botocore's errors (S3)."""
     errors: list[type[BaseException]] = [OSError]
     try:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
     except ImportError:  # the deploy extra (django-storages, boto3) is not installed
         pass
     else:

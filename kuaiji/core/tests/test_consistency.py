@@ -38,7 +38,7 @@ def kinds(**options) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def approved(db) -> Submission:
-    return SubmissionFactory(approved=True)
+    return SubmissionFactory.create(approved=True)
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def storage_class() -> type:
 
 @pytest.fixture
 def dead_endpoint():
-    from botocore.exceptions import EndpointConnectionError
+    from botocore.exceptions import EndpointConnectionError  # type: ignore[import-untyped]
 
     return EndpointConnectionError(endpoint_url="http://127.0.0.1:9/")
 
