@@ -22,10 +22,6 @@ class OutboxBackend:
     """Appends one JSON line per message to KUAIJI_SMS_OUTBOX (var/sms-outbox.jsonl)."""
 
     def send(self, *, mobile: str, text: str) -> None:
-        # A provider's latency, for the drill that kills the worker while it sends (deploy/fault-drill).
-        delay_ms = int(os.environ.get("KUAIJI_SMS_DRILL_DELAY_MS") or 0)
-        if delay_ms > 0:
-            time.sleep(delay_ms / 1000)
         path = settings.KUAIJI_SMS_OUTBOX
         path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(
