@@ -3,7 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PORT ?= 8000
 
-.PHONY: demo test lint bench clean-demo production-shape production-shape-check production-shape-stop
+.PHONY: demo test lint bench clean-demo production-shape production-shape-check production-shape-stop \
+	fault-drills load-test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,25 @@ production-shape-check: $(VENV)/.installed-deploy
 
 production-shape-stop:
 	deploy/production-shape stop
+
+# Every simulated person of the drills and the load test comes through nginx from 127.0.0.1.
+LOAD_SHAPE_ENV := KUAIJI_SHAPE_SMS_PER_ADDRESS_HOURLY=1000000 KUAIJI_SHAPE_SMS_HARDER_CAPTCHA_AFTER=1000000
+
+## The fault drills (docs/deploy.md): a fresh production shape, then kill an app server under load, kill the
+## worker mid-task, restart PostgreSQL under load (a few seconds down for every database on that server), break
+## the storage; each ends with manage.py check_consistency. Not part of `make test`.
+fault-drills: $(VENV)/.installed-deploy
+	$(LOAD_SHAPE_ENV) deploy/production-shape start
+	deploy/fault-drill all
+
+$(VENV)/.installed-load: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -e ".[deploy,load]"
+	touch $@ $(VENV)/.installed-deploy $(VENV)/.installed-base
+
+## The locust load test (docs/performance.md): a fresh production shape, the real mix at 10, 20 and 40 users.
+load-test: $(VENV)/.installed-load
+	$(LOAD_SHAPE_ENV) deploy/production-shape start
+	deploy/load-test
 
 clean-demo:
 	rm -rf var/

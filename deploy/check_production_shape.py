@@ -308,10 +308,11 @@ def main() -> None:
     bearer = {"Authorization": f"Bearer {token.json()['token']}"}
     started = requests.post(f"{A}/api/v1/me/submission", headers=bearer, timeout=TIMEOUT)
     assert started.status_code == 201, started.text
+    # id_front is filled from the registration's photo (copied when the draft starts): id_back is free.
     uploaded = requests.post(
-        f"{A}/api/v1/me/submission/attachments/id_front",
+        f"{A}/api/v1/me/submission/attachments/id_back",
         headers=bearer,
-        files={"files": ("front.jpg", jpeg((90, 120, 200)), "image/jpeg")},
+        files={"files": ("back.jpg", jpeg((90, 120, 200)), "image/jpeg")},
         timeout=TIMEOUT,
     )
     assert uploaded.status_code == 201, uploaded.text

@@ -3,6 +3,8 @@ staff, the tests read it); a real provider plugs in through KUAIJI_SMS_BACKEND."
 
 import fcntl
 import json
+import os
+import time
 from datetime import datetime
 from typing import Protocol
 
@@ -40,6 +42,10 @@ class LoopbackDrillBackend(OutboxBackend):
     """
 
     def send(self, *, mobile: str, text: str) -> None:
+        # A provider's latency, for the drill that kills the worker while it sends (deploy/fault-drill).
+        delay_ms = int(os.environ.get("KUAIJI_SMS_DRILL_DELAY_MS") or 0)
+        if delay_ms > 0:
+            time.sleep(delay_ms / 1000)
         path = settings.KUAIJI_SMS_OUTBOX
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600, exist_ok=True)

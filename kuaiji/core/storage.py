@@ -5,13 +5,14 @@ bucket). They reach a browser only through :func:`private_file_response`, from a
 already checked who may see the file.
 """
 
+import logging
 import mimetypes
 import re
 import uuid
-from contextlib import suppress
 from datetime import datetime
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
@@ -31,6 +32,7 @@ _CONTENT_TYPES = {
 }
 # Only images we re-encoded ourselves are shown inline, in our own pages.
 _INLINE_CONTENT_TYPES = {"image/jpeg", "image/png"}
+logger = logging.getLogger(__name__)
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
 
 
@@ -51,10 +53,39 @@ def private_upload_path(prefix: str, extension: str, *, now: datetime | None = N
     return f"{folder}/{moment:%Y}/{moment:%m}/{uuid.uuid4().hex}{extension}"
 
 
+# Said next to the upload when the storage cannot take the file (its endpoint down, the disk full).
+STORAGE_UNAVAILABLE_MESSAGE = "文件存储服务暂时不可用，这张图片没有保存。请稍后重新上传。"
+
+
+class StorageUnavailable(Exception):
+    """The file storage did not answer (not: the file is not there). The error handler answers 503."""
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """What a storage raises when it cannot be reached: OSError (a folder), botocore's errors (S3)."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+    except ImportError:  # the deploy extra (django-storages, boto3) is not installed
+        pass
+    else:
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
+
+
 def save_clean_image(image: CleanImage, *, prefix: str) -> str:
-    """Store a cleaned image under a new private name in the default storage and return that name."""
+    """Store a cleaned image under a new private name in the default storage and return that name.
+
+    A storage that cannot take it raises ValidationError (``storage_unavailable``), which the upload
+    forms and the API show next to the slot like any refused upload: nothing was stored, no row is
+    written."""
     name = private_upload_path(prefix, image.extension)
-    return default_storage.save(name, ContentFile(image.content))
+    try:
+        return default_storage.save(name, ContentFile(image.content))
+    except _storage_errors() as error:
+        logger.warning("storage: saving an upload failed (%s)", type(error).__name__)
+        delete_stored_file(name)  # a partial object, if the storage got that far
+        raise ValidationError(STORAGE_UNAVAILABLE_MESSAGE, code="storage_unavailable") from error
 
 
 def private_file_response(
@@ -78,6 +109,8 @@ def private_file_response(
         stored = storage.open(name, "rb")
     except FileNotFoundError as error:
         raise Http404("File not found") from error
+    except _storage_errors() as error:  # the storage is down: 503 (core.views.server_error), not 500
+        raise StorageUnavailable(type(error).__name__) from error
     response = FileResponse(
         stored, as_attachment=not inline, filename=download_name, content_type=content_type
     )
@@ -93,8 +126,12 @@ def delete_stored_file(name: str) -> None:
     """Delete a stored file; a file that is already gone (or an empty name) is not an error."""
     if not name:
         return
-    with suppress(FileNotFoundError):
+    try:
         default_storage.delete(name)
+    except FileNotFoundError:
+        pass
+    except _storage_errors() as error:  # left behind: check_consistency reports it as an orphan
+        logger.warning("storage: deleting %s failed (%s)", name, type(error).__name__)
 
 
 def _storage_and_name(field_file_or_name: FieldFile | str) -> tuple[Storage, str]:

@@ -1,9 +1,10 @@
 import logging
 import os
+import sys
 
 from django.core.cache import cache
 from django.core.files.storage import storages
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -16,7 +17,13 @@ ERROR_PAGES: dict[int, tuple[str, str]] = {
     405: ("不支持的操作", "此页面不支持这种访问方式，请从页面上的链接或按钮进入。"),
     413: ("上传的内容过大", "一次提交的内容过大，请压缩图片或分次上传后重试。"),
     500: ("系统出错了", "服务器处理请求时出错，我们会尽快修复。请稍后再试。"),
+    503: (
+        "服务暂时不可用",
+        "系统暂时无法处理您的请求，请稍等片刻后刷新页面重试。如果您刚才在保存或提交，这次操作没有生效，请稍后重新操作。",
+    ),
 }
+# How long a client is told to wait before trying again after a 503 (the database or storage restarting).
+RETRY_AFTER_SECONDS = 5
 CSRF_PAGE = (
     "页面已过期",
     "页面停留时间过长或在其他窗口退出了登录，为保护您的账号，本次提交未被接受。请刷新页面后重新提交。",
@@ -114,7 +121,28 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return error_page(request, 404)
 
 
+def _unavailable(error: BaseException | None) -> bool:
+    """The database or the file storage could not be reached: the service is down for a moment (503),
+    not broken (500). Django calls the 500 handler while the exception is being handled."""
+    from .storage import StorageUnavailable
+
+    return isinstance(error, OperationalError | InterfaceError | StorageUnavailable)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 with Retry-After when what failed is the database or the storage being unreachable
+    (a restart, a failover): the transaction of the request was rolled back, nothing was half written."""
+    if _unavailable(sys.exc_info()[1]):
+        if request.path.startswith("/api/"):
+            response = error_page(request, 503)
+        else:
+            # Without the layout: it shows who is signed in, which is one more wait on the database
+            # that just failed (the pool's timeout), for a page that can only say "try again".
+            title, explanation = ERROR_PAGES[503]
+            context = {"title": title, "explanation": explanation, "status": 503}
+            response = HttpResponse(loader.render_to_string("errors/plain.html", context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return error_page(request, 500)
 
 
