@@ -258,10 +258,11 @@ USER_COLUMNS = (
 SUBMISSION_COLUMNS = (
     "id", "uuid", "applicant_id", "kind", "status", "version", "answers", "notice_id", "department_id",
     "releasing_department_id", "based_on_id", "submitted_at", "due_on", "decided_at", "decision_reason",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "basic_info_generated_from",
 )  # fmt: skip
 REVISION_COLUMNS = (
     "id", "submission_id", "number", "answers", "notice_id", "department_id", "submitted_at", "due_on",
+    "document_type", "document_number", "full_name",
 )  # fmt: skip
 RECORD_COLUMNS = (
     "id", "uuid", "person_id", "current_version_id", "full_name", "document_type", "document_number",
@@ -327,7 +328,7 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             )  # fmt: skip
             return county, number, birth, sex, name, mobile, joined, user_id
 
-        def pending(user_id, kind, *, answers, department_id, releasing_id=NULL, based_on=NULL):
+        def pending(user_id, kind, *, identity, answers, department_id, releasing_id=NULL, based_on=NULL):
             nonlocal next_submission
             submitted = now - timedelta(seconds=rng.randrange(25 * 86400))
             due = (submitted + timedelta(days=14)).date().isoformat()
@@ -337,9 +338,11 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             created = (submitted - timedelta(days=rng.randint(0, 20))).isoformat()
             submissions.write(
                 sid, _uuid(rng), user_id, kind, "pending", str(rng.randint(3, 30)), answers, notice,
-                department_id, releasing_id, based_on, stamp, due, NULL, "", created, stamp,
+                department_id, releasing_id, based_on, stamp, due, NULL, "", created, stamp, "",
             )  # fmt: skip
-            revisions.write(sid, sid, "1", answers, notice, department_id, stamp, due)
+            revisions.write(
+                sid, sid, "1", answers, notice, department_id, stamp, due, "resident_id", *identity
+            )
 
         for index in range(PEOPLE):
             county, number, birth, sex, name, mobile, joined, user_id = person(index)
@@ -360,8 +363,21 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             submissions.write(
                 pk, _uuid(rng), user_id, "initial", "approved", "4", answers, notice, province_id, NULL, NULL,
                 submitted.isoformat(), due, approved.isoformat(), "", joined.isoformat(), approved.isoformat(),
+                "",
             )  # fmt: skip
-            revisions.write(pk, pk, "1", answers, notice, province_id, submitted.isoformat(), due)
+            revisions.write(
+                pk,
+                pk,
+                "1",
+                answers,
+                notice,
+                province_id,
+                submitted.isoformat(),
+                due,
+                "resident_id",
+                number,
+                name,
+            )
             versions.write(pk, pk, "1", pk, answers, approver, approved.isoformat())
             records.write(
                 pk, _uuid(rng), user_id, pk, name, "resident_id", number, mobile, str(department.pk),
@@ -369,16 +385,20 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             )  # fmt: skip
             kind = pending_kind.get(index)
             if kind == "change":
-                pending(user_id, kind, answers=answers, department_id=str(department.pk), based_on=pk)
+                pending(
+                    user_id, kind, identity=(number, name), answers=answers,
+                    department_id=str(department.pk), based_on=pk,
+                )  # fmt: skip
             elif kind == "transfer":
                 target = rng.choice([pk_ for pk_ in all_department_ids if pk_ != department.pk])
                 pending(
-                    user_id, kind, answers=answers, department_id=str(target),
+                    user_id, kind, identity=(number, name), answers=answers, department_id=str(target),
                     releasing_id=str(department.pk), based_on=pk,
                 )  # fmt: skip
 
         for offset in range(new_people):
             county, number, birth, sex, name, mobile, _joined, user_id = person(PEOPLE + offset)
+            identity = (number, name)
             department = people.management_department(county)
             answers = _answers(
                 rng, name=name, birth=birth, sex=sex, mobile=mobile, county=county,
@@ -386,7 +406,7 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
                 education=_weighted(rng, EDUCATION), qualification=_weighted(rng, QUALIFICATION),
             )  # fmt: skip
             # A first collection goes to the provincial department above the management department.
-            pending(user_id, "initial", answers=answers, department_id=province_id)
+            pending(user_id, "initial", identity=identity, answers=answers, department_id=province_id)
 
         streams = (users, submissions, revisions, records, versions)
         for stream in streams:
