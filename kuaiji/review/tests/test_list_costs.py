@@ -1,0 +1,129 @@
+"""What a queue page costs: a handful of queries and cache reads whatever the number of rows, on the page
+and through the staff API (both call ``selectors.review_queue``)."""
+
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from kuaiji.accounts.tests.factories import ApplicantFactory
+from kuaiji.api.tests.test_staff_api import QUEUE, Api
+from kuaiji.audit.models import AuditEvent
+from kuaiji.calendar.constants import DayKind
+from kuaiji.calendar.models import SpecialDay
+from kuaiji.collection.constants import Status, SubmissionKind
+from kuaiji.collection.models import Submission
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 30
+# The page: the user, the OTP device, the scope (one recursive read), the capped count, the page's ids,
+# the page's rows, the audit row, the roles (the navigation). The API: the token with its user instead
+# of the first two, no navigation. Nothing per row; the calendar comes from the cache.
+QUEUE_PAGE_QUERIES = 8
+QUEUE_API_QUERIES = 6
+CACHE_CALLS = 2
+
+
+def pending_submissions(departments, *, count=ROWS, code="630102"):
+    """``count`` pending first collections of generated applicants, submitted over the past weeks (some
+    overdue, some due soon), written directly: the queue reads only the row and the applicant."""
+    now = timezone.now()
+    rows = []
+    for number in range(count):
+        applicant = ApplicantFactory()
+        submitted_at = now - timedelta(days=number, hours=number)
+        rows.append(
+            Submission(
+                applicant=applicant,
+                kind=SubmissionKind.INITIAL,
+                status=Status.PENDING,
+                department=departments[code],
+                submitted_at=submitted_at,
+                due_on=timezone.localdate(submitted_at) + timedelta(days=14),
+                answers={"personal": {"full_name": applicant.full_name}},
+            )
+        )
+    return Submission.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def holidays(db):
+    """A statutory holiday and a make-up working day in each year the rows span."""
+    today = timezone.localdate()
+    for year in {today.year - 1, today.year}:
+        SpecialDay.objects.update_or_create(
+            date=date(year, 10, 1), defaults={"kind": DayKind.HOLIDAY, "name": "国庆节"}
+        )
+        SpecialDay.objects.update_or_create(
+            date=date(year, 10, 11), defaults={"kind": DayKind.WORKDAY, "name": "国庆节"}
+        )
+
+
+class CacheCalls:
+    """Counts the reads and writes a request makes on the default cache."""
+
+    METHODS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr", "has_key")
+
+    def __init__(self, monkeypatch):
+        self.calls: list[str] = []
+        self._inside = 0
+        for name in self.METHODS:
+            original = getattr(cache, name)
+            monkeypatch.setattr(cache, name, self._spy(name, original))
+
+    def _spy(self, name, original):
+        def call(*args, **kwargs):
+            if not self._inside:  # locmem's get_many calls get: count the round trip, not its parts
+                self.calls.append(f"{name} {args[0] if args else ''}")
+            self._inside += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self._inside -= 1
+
+        return call
+
+
+def test_the_queue_page_costs_a_handful_of_queries(
+    departments, holidays, reviewer_for, django_assert_max_num_queries
+):
+    pending_submissions(departments)
+    reviewer = reviewer_for("630102")
+    reviewer.get(reverse("review:queue"))  # steady state: the working-day calendar is in the cache
+    with django_assert_max_num_queries(QUEUE_PAGE_QUERIES):
+        response = reviewer.get(reverse("review:queue"))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == ROWS
+    assert (
+        AuditEvent.objects.filter(action="staff.viewed_queue", actor=reviewer.staff).count() == 2
+    )  # 1 a page
+
+
+def test_the_queue_api_costs_a_handful_of_queries(
+    departments, holidays, reviewer_for, django_assert_max_num_queries
+):
+    pending_submissions(departments)
+    api = Api(reviewer_for("630102").staff)
+    api.get(QUEUE)  # steady state: the calendar in the cache, the token's last use just recorded
+    with django_assert_max_num_queries(QUEUE_API_QUERIES):
+        response = api.get(QUEUE, {"status": "pending"})
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == ROWS
+    assert response.json()["count"] == ROWS
+
+
+def test_the_queue_page_reads_the_cache_a_bounded_number_of_times(
+    departments, holidays, reviewer_for, monkeypatch
+):
+    pending_submissions(departments)
+    reviewer = reviewer_for("630102")
+    reviewer.get(reverse("review:queue"))  # the working-day calendar is loaded once
+    calls = CacheCalls(monkeypatch)
+    response = reviewer.get(reverse("review:queue"))
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == ROWS
+    assert len(calls.calls) <= CACHE_CALLS, calls.calls
