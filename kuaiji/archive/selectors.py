@@ -4,14 +4,35 @@
 import uuid
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404
 
 from kuaiji.collection import summary
+from kuaiji.core.pagination import CappedPaginator, fetch_page_rows
 from kuaiji.core.validators import normalise_document_number
 from kuaiji.regions.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
+
+PAGE_SIZE = 50
+# What a row of the search shows (the page and the API): never a version's answers JSON.
+ARCHIVE_ROW_FIELDS = (
+    "uuid",
+    "full_name",
+    "document_number",
+    "mobile",
+    "department",
+    "department__name",
+    "department__division_id",
+    "employer_name",
+    "credit_code",
+    "qualification_level",
+    "education_level",
+    "updated_at",
+    "current_version",
+    "current_version__number",
+)
 
 
 def records_visible_to(staff: Any) -> QuerySet[ArchiveRecord]:
@@ -52,6 +73,17 @@ def search_archive(
     if department_id is not None:
         records = records.filter(department_id=department_id)
     return records.order_by("-updated_at", "id")
+
+
+def search_page(records: QuerySet[ArchiveRecord], page: Any) -> Page[ArchiveRecord]:
+    """One page of ``records`` (from ``search_archive``; an invalid or too-large page number gives the
+    nearest page): a count that stops at ``COUNT_CAP``, the page's ids, then the page's rows with what a
+    row shows. Three queries whatever the scope."""
+    current = CappedPaginator(records.values_list("pk", flat=True), PAGE_SIZE).get_page(page)
+    return fetch_page_rows(
+        current,
+        ArchiveRecord.objects.select_related("department", "current_version").only(*ARCHIVE_ROW_FIELDS),
+    )
 
 
 def get_record_for_staff(staff: Any, record_id_or_uuid: int | uuid.UUID | str) -> ArchiveRecord:

@@ -53,6 +53,11 @@ def count_label(paginator: Paginator) -> str:
     return f"共 {paginator.count} 条"
 
 
+def count_details(paginator: Paginator) -> dict[str, Any]:
+    """The count for an audit entry: ``{"count": n}``, with ``"capped": True`` when it stopped at the cap."""
+    return {"count": paginator.count, **({"capped": True} if getattr(paginator, "capped", False) else {})}
+
+
 def fetch_page_rows(page: Page[Any], rows: QuerySet[M]) -> Page[M]:
     """Replace a page of primary keys (from a paginator over ``values_list("pk", flat=True)``) with the
     rows themselves, read from ``rows`` by those keys in one query, in the page's order."""

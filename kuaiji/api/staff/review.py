@@ -27,6 +27,7 @@ from .shared import (
     _differences,
     _forbid_without_reviewer_role,
     _sections,
+    page_fields,
 )
 
 # --- the review queue and a submission ----------------------------------------------------------------
@@ -71,12 +72,7 @@ def list_submissions(request, filters: Query[StaffQueueFilters]):
         }
         for row in result.rows
     ]
-    return {
-        "count": result.page.paginator.count,
-        "page": result.page.number,
-        "pages": result.page.paginator.num_pages,
-        "items": items,
-    }
+    return {**page_fields(result.page), "items": items}
 
 
 @router.get(
