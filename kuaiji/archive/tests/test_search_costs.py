@@ -1,16 +1,16 @@
 """What an archive search costs: a handful of queries whatever the number of rows, on the page and through
-the staff API, without reading a version's answers; past ``COUNT_CAP`` matches the count stops and the
-page says so."""
+the staff API, without reading a version's answers; past the archive's ``COUNT_CAP`` (2,000) matches the count
+stops and the page says so."""
 
 from django.urls import reverse
 
 import pytest
 
 from kuaiji.api.tests.test_staff_api import ARCHIVE, Api
+from kuaiji.archive import selectors
 from kuaiji.archive.models import ArchiveRecord, ArchiveVersion
 from kuaiji.audit.models import AuditEvent
 from kuaiji.collection.tests.factories import SubmissionFactory
-from kuaiji.core import pagination
 from kuaiji.review.tests.conftest import reviewer_for  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,11 @@ def records(make_record, departments):
     return made
 
 
-def test_the_search_page_costs_a_handful_of_queries(records, reviewer_for, django_assert_max_num_queries):  # noqa: F811
+def test_the_search_page_costs_a_handful_of_queries(
+    records,
+    reviewer_for,  # noqa: F811
+    django_assert_max_num_queries,
+):
     reviewer = reviewer_for("630102")
     reviewer.get(reverse("archive:search"))
     with django_assert_max_num_queries(SEARCH_PAGE_QUERIES) as captured:
@@ -51,7 +55,11 @@ def test_the_search_page_costs_a_handful_of_queries(records, reviewer_for, djang
     assert event.details["count"] == ROWS and "capped" not in event.details
 
 
-def test_the_search_api_costs_a_handful_of_queries(records, reviewer_for, django_assert_max_num_queries):  # noqa: F811
+def test_the_search_api_costs_a_handful_of_queries(
+    records,
+    reviewer_for,  # noqa: F811
+    django_assert_max_num_queries,
+):
     api = Api(reviewer_for("630102").staff)
     api.get(ARCHIVE)  # steady state: the token's last use just recorded
     with django_assert_max_num_queries(SEARCH_API_QUERIES) as captured:
@@ -62,12 +70,9 @@ def test_the_search_api_costs_a_handful_of_queries(records, reviewer_for, django
     assert not any('"answers"' in query["sql"] for query in captured.captured_queries)
 
 
-def test_past_the_cap_the_count_stops_and_the_page_says_so(
-    records,
-    reviewer_for,
-    monkeypatch,  # noqa: F811
-):
-    monkeypatch.setattr(pagination, "COUNT_CAP", 20)  # 30 rows: past the cap
+def test_past_the_cap_the_count_stops_and_the_page_says_so(records, reviewer_for, monkeypatch):  # noqa: F811
+    assert selectors.COUNT_CAP == 2_000
+    monkeypatch.setattr(selectors, "COUNT_CAP", 20)  # 30 rows: past the cap
     reviewer = reviewer_for("630102")
     response = reviewer.get(reverse("archive:search"), {"name": "王"})
     assert "超过 20 条，请缩小范围" in response.content.decode()
