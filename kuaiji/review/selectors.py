@@ -21,7 +21,7 @@ from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 from kuaiji.calendar.selectors import WorkingDayTable, working_days_between
-from kuaiji.collection.constants import EVENT_LABELS, Status
+from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
 from kuaiji.collection.models import Attachment, Revision, Submission
 from kuaiji.collection.selectors import LabelledAttachment, attachment_file_response, ordered_attachments
 from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
@@ -92,6 +92,9 @@ class QueueRow:
     waited: int
     overdue: bool
     due_soon: bool
+    # The labels, translated once a page (``get_kind_display`` per row hashes the lazy choices each time).
+    kind_label: str = ""
+    status_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ def review_queue(
     dates = [today, *submitted_on.values()]
     dates += [submission.due_on for submission in current.object_list if submission.due_on]
     table = WorkingDayTable(first=min(dates), last=max(dates))
+    kind_labels = {value: str(label) for value, label in SubmissionKind.choices}
+    status_labels = {value: str(label) for value, label in Status.choices}
     rows = [
         QueueRow(
             submission=submission,
@@ -169,6 +174,8 @@ def review_queue(
             waited=table.between(start=submitted_on[submission.pk], end=today),
             overdue=is_overdue(submission, today=today),
             due_soon=is_due_soon(submission, today=today, table=table),
+            kind_label=kind_labels.get(submission.kind, submission.kind),
+            status_label=status_labels.get(submission.status, submission.status),
         )
         for submission in current.object_list
     ]
