@@ -9,7 +9,8 @@ with ``COPY`` on five connections at once (one per table), with the foreign-key 
 (``session_replication_role = replica``: the generator writes consistent ids), then VACUUM ANALYZE.
 
 Then, for a county reviewer (城东区, 630102) and the province reviewer (630000), each page is fetched
-through the test client with a verified staff session (``WARMUP`` times, then ``RUNS`` timed) and
+through the test client with a verified staff session, and the staff API's queue and archive search with a
+bearer token (``WARMUP`` times, then ``RUNS`` timed), and
 compared with the bare SQL the page needs: every SELECT it issues on the list's table (the count and the
 page: its ids then its rows, or before those were split one SELECT), captured from one request and
 replayed on a raw cursor in the same run. ``KUAIJI_BENCH_EXPLAIN=1`` prints EXPLAIN ANALYZE of those
@@ -463,6 +464,23 @@ def _verified_client(staff) -> Client:
     return client
 
 
+def _api_client(staff) -> Client:
+    """A client sending a staff API bearer token of ``staff``."""
+    from kuaiji.api.models import ApiToken
+
+    _token, secret = ApiToken.issue(user=staff, lifetime=timedelta(hours=2))
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def _page_facts(response) -> tuple[int, int]:
+    """(rows, page number) of a list page or of a staff API list."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        body = response.json()
+        return body["count"], body["page"]
+    page = response.context["page"]
+    return page.paginator.count, page.number
+
+
 def _bare_queries(client: Client, url: str, table: str) -> tuple[list[str], int]:
     """Every SELECT the page issues on ``table`` (its count and its page: the ids then the rows, or one
     SELECT of the rows), captured from one request."""
@@ -475,7 +493,7 @@ def _bare_queries(client: Client, url: str, table: str) -> tuple[list[str], int]
         if query["sql"].startswith("SELECT") and f'FROM "{table}"' in query["sql"]
     ]
     assert 2 <= len(queries) <= 3, (url, [query["sql"][:120] for query in captured.captured_queries])
-    return queries, response.context["page"].number
+    return queries, _page_facts(response)[1]
 
 
 def _measure(client: Client, url: str, table: str) -> dict:
@@ -499,7 +517,7 @@ def _measure(client: Client, url: str, table: str) -> dict:
             for sql in queries:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 print(f"--- {url}\n{sql}\n" + "\n".join(row[0] for row in cursor.fetchall()))
-    count = response.context["page"].paginator.count
+    count = _page_facts(response)[0]
     return {"page": _stats(pages), "bare": _stats(bare), "rows": count, "page_number": page_number}
 
 
@@ -548,6 +566,7 @@ def run() -> None:
             number = cursor.fetchone()[0]
         for scope, staff in (("county", county_staff), ("province", province_staff)):
             client = _verified_client(staff)
+            api = _api_client(staff)
             for name, url, table in (
                 ("queue page 1", "/review/?status=pending", "collection_submission"),
                 ("queue page 100", "/review/?status=pending&page=100", "collection_submission"),
@@ -559,6 +578,20 @@ def run() -> None:
                 ),
             ):
                 _report(scope, name, _measure(client, url, table))
+            for name, url, table in (
+                ("API queue page 1", "/api/v1/staff/submissions?status=pending", "collection_submission"),
+                (
+                    "API queue page 100",
+                    "/api/v1/staff/submissions?status=pending&page=100",
+                    "collection_submission",
+                ),
+                (
+                    f"API archive name={SURNAME}",
+                    f"/api/v1/staff/archive?name={SURNAME}",
+                    "archive_archiverecord",
+                ),
+            ):
+                _report(scope, name, _measure(api, url, table))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
         if keep:
