@@ -127,3 +127,42 @@ def test_the_queue_page_reads_the_cache_a_bounded_number_of_times(
     assert response.status_code == 200
     assert len(response.context["rows"]) == ROWS
     assert len(calls.calls) <= CACHE_CALLS, calls.calls
+
+
+def test_past_the_cap_the_queue_says_so_and_pages_stop_there(departments, reviewer_for, monkeypatch):
+    from kuaiji.core import pagination
+
+    assert pagination.COUNT_CAP == 10_000
+    monkeypatch.setattr(pagination, "COUNT_CAP", 20)  # 30 rows: past the cap
+    pending_submissions(departments)
+    reviewer = reviewer_for("630102")
+    response = reviewer.get(reverse("review:queue"), {"page": 9})
+    assert "超过 20 条，请缩小范围。按审核截止日期排序。" in response.content.decode()
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages, page.number) == (20, 1, 1)
+    assert len(response.context["rows"]) == 20
+
+    body = Api(reviewer.staff).get(QUEUE, {"status": "pending", "page": 3}).json()
+    assert (body["count"], body["capped"], body["page"], body["pages"]) == (20, True, 1, 1)
+
+
+def test_waiting_and_due_badges_follow_the_working_days(departments, reviewer_for):
+    """The page's numbers from one calendar table agree with the calendar's own walk."""
+    from kuaiji.calendar.selectors import working_days_between
+    from kuaiji.review.selectors import DUE_SOON_WORKING_DAYS
+
+    made = pending_submissions(departments)
+    reviewer = reviewer_for("630102")
+    rows = {row.submission.pk: row for row in reviewer.get(reverse("review:queue")).context["rows"]}
+    today = timezone.localdate()
+    assert len(rows) == ROWS
+    for submission in made:
+        row = rows[submission.pk]
+        submitted_on = timezone.localtime(submission.submitted_at).date()
+        assert row.waited == working_days_between(start=submitted_on, end=today)
+        assert row.overdue == (submission.due_on < today)
+        assert row.due_soon == (
+            submission.due_on >= today
+            and working_days_between(start=today, end=submission.due_on) <= DUE_SOON_WORKING_DAYS
+        )
+    assert any(row.overdue for row in rows.values()) and any(not row.overdue for row in rows.values())
