@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kuaiji.collection import summary
-from kuaiji.core.pagination import CappedPaginator, fetch_page_rows
+from kuaiji.core.pagination import capped_page
 from kuaiji.core.validators import normalise_document_number
 from kuaiji.regions.scope import department_ids_in_scope
 
@@ -80,17 +80,16 @@ def search_archive(
     return records.order_by("-updated_at", "id")
 
 
+def _archive_row(records: QuerySet[ArchiveRecord]) -> QuerySet[ArchiveRecord]:
+    return records.select_related("department", "current_version").only(*ARCHIVE_ROW_FIELDS)
+
+
 def search_page(records: QuerySet[ArchiveRecord], page: Any) -> Page[ArchiveRecord]:
     """One page of ``records`` (from ``search_archive``; an invalid or too-large page number gives the
     nearest page): a count that stops at ``COUNT_CAP``, the page's ids (an index-only read of
-    ``archive_updated_name``), then the page's rows with what a row shows. Three queries whatever the
-    scope."""
-    paginator = CappedPaginator(records.values_list("pk", flat=True), PAGE_SIZE, cap=COUNT_CAP)
-    current = paginator.get_page(page)
-    return fetch_page_rows(
-        current,
-        ArchiveRecord.objects.select_related("department", "current_version").only(*ARCHIVE_ROW_FIELDS),
-    )
+    ``archive_updated_name``), then the page's rows with what a row shows; one page's worth of matches
+    is read at once. At most three queries whatever the scope."""
+    return capped_page(records, page, per_page=PAGE_SIZE, cap=COUNT_CAP, shape=_archive_row)
 
 
 def get_record_for_staff(staff: Any, record_id_or_uuid: int | uuid.UUID | str) -> ArchiveRecord:

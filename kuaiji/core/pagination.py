@@ -6,7 +6,7 @@ At a million people an exact ``COUNT(*)`` of a province's name search reads ever
 "超过 10,000 条" and asks to narrow the filters. Small results keep their exact count.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -58,10 +58,26 @@ def count_details(paginator: Paginator) -> dict[str, Any]:
     return {"count": paginator.count, **({"capped": True} if getattr(paginator, "capped", False) else {})}
 
 
-def fetch_page_rows(page: Page[Any], rows: QuerySet[M]) -> Page[M]:
-    """Replace a page of primary keys (from a paginator over ``values_list("pk", flat=True)``) with the
-    rows themselves, read from ``rows`` by those keys in one query, in the page's order."""
+def capped_page(
+    matching: QuerySet[M],
+    number: Any,
+    *,
+    per_page: int,
+    shape: Callable[[QuerySet[M]], QuerySet[M]],
+    cap: int | None = None,
+) -> Page[M]:
+    """One page of ``matching`` (ordered; an invalid or too-large page number gives the nearest page),
+    its rows read through ``shape`` (``select_related`` / ``only`` what a row shows).
+
+    The count stops at the cap. When everything fits on one page the rows are read at once (the count
+    and one query); otherwise the page's ids first, read on the ordering's index alone, and then those
+    rows by primary key, so the rows skipped by the offset are never fetched with their columns."""
+    paginator = CappedPaginator(matching.values_list("pk", flat=True), per_page, cap=cap)
+    page = paginator.get_page(number)
+    if paginator.num_pages == 1:
+        page.object_list = list(shape(matching)[: paginator.count])  # count <= per_page here
+        return page
     ids: Sequence[Any] = list(page.object_list)
-    by_pk = rows.in_bulk(ids) if ids else {}
+    by_pk = shape(matching.model._default_manager.all()).in_bulk(ids) if ids else {}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return page

@@ -25,7 +25,7 @@ from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
 from kuaiji.collection.models import Attachment, Revision, Submission
 from kuaiji.collection.selectors import LabelledAttachment, attachment_file_response, ordered_attachments
 from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
-from kuaiji.core.pagination import CappedPaginator, fetch_page_rows
+from kuaiji.core.pagination import capped_page
 from kuaiji.core.validators import has_control_characters, mask_document_number, normalise_document_number
 from kuaiji.regions.scope import scope_department
 
@@ -136,6 +136,10 @@ def queue_submissions(*, staff: Any, filters: QueueFilters) -> QuerySet[Submissi
     return submissions.order_by(*QUEUE_ORDER)
 
 
+def _queue_row(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    return submissions.select_related("applicant", "department").only(*QUEUE_ROW_FIELDS)
+
+
 def review_queue(
     *,
     staff: Any,
@@ -148,13 +152,10 @@ def review_queue(
     numbers masked, with waiting time and due badges. Audited as ``staff.viewed_queue``.
 
     What it costs whatever the scope: a count that stops at ``COUNT_CAP``, the page's ids (an index-only
-    read), the page's rows with what a row shows, one cache read for the working days of the dates the
-    page spans, and the audit row."""
+    read), the page's rows with what a row shows (with a single page of matches, read at once), one cache
+    read for the working days of the dates the page spans, and the audit row."""
     matching = queue_submissions(staff=staff, filters=filters)
-    current = CappedPaginator(matching.values_list("pk", flat=True), PAGE_SIZE).get_page(page)
-    current = fetch_page_rows(
-        current, Submission.objects.select_related("applicant", "department").only(*QUEUE_ROW_FIELDS)
-    )
+    current = capped_page(matching, page, per_page=PAGE_SIZE, shape=_queue_row)
     today = timezone.localdate()
     submitted_on = {
         submission.pk: timezone.localtime(submission.submitted_at).date()
