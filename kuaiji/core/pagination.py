@@ -78,6 +78,7 @@ def capped_page(
         page.object_list = list(shape(matching)[: paginator.count])  # count <= per_page here
         return page
     ids: Sequence[Any] = list(page.object_list)
-    by_pk = shape(matching.model._default_manager.all()).in_bulk(ids) if ids else {}
+    # No ORDER BY: the page's order is the ids' (the model's default ordering would sort them again).
+    by_pk = shape(matching.model._default_manager.order_by()).in_bulk(ids) if ids else {}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return page
