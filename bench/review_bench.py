@@ -9,8 +9,10 @@ with ``COPY`` on five connections at once (one per table), with the foreign-key 
 (``session_replication_role = replica``: the generator writes consistent ids), then VACUUM ANALYZE.
 
 Then, for a county reviewer (城东区, 630102) and the province reviewer (630000), each page is fetched
-through the test client with a verified staff session (``WARMUP`` times, then ``RUNS`` timed) and
-compared with the bare SQL the page needs: its COUNT and page SELECT, captured from one request and
+through the test client with a verified staff session, and the staff API's queue and archive search with a
+bearer token (``WARMUP`` times, then ``RUNS`` timed), and
+compared with the bare SQL the page needs: every SELECT it issues on the list's table (the count and the
+page: its ids then its rows, or before those were split one SELECT), captured from one request and
 replayed on a raw cursor in the same run. ``KUAIJI_BENCH_EXPLAIN=1`` prints EXPLAIN ANALYZE of those
 queries; ``KUAIJI_BENCH_KEEP_DB=1`` keeps the database for a look with psql (drop it yourself).
 """
@@ -258,10 +260,11 @@ USER_COLUMNS = (
 SUBMISSION_COLUMNS = (
     "id", "uuid", "applicant_id", "kind", "status", "version", "answers", "notice_id", "department_id",
     "releasing_department_id", "based_on_id", "submitted_at", "due_on", "decided_at", "decision_reason",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "basic_info_generated_from",
 )  # fmt: skip
 REVISION_COLUMNS = (
     "id", "submission_id", "number", "answers", "notice_id", "department_id", "submitted_at", "due_on",
+    "document_type", "document_number", "full_name",
 )  # fmt: skip
 RECORD_COLUMNS = (
     "id", "uuid", "person_id", "current_version_id", "full_name", "document_type", "document_number",
@@ -327,7 +330,7 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             )  # fmt: skip
             return county, number, birth, sex, name, mobile, joined, user_id
 
-        def pending(user_id, kind, *, answers, department_id, releasing_id=NULL, based_on=NULL):
+        def pending(user_id, kind, *, identity, answers, department_id, releasing_id=NULL, based_on=NULL):
             nonlocal next_submission
             submitted = now - timedelta(seconds=rng.randrange(25 * 86400))
             due = (submitted + timedelta(days=14)).date().isoformat()
@@ -337,9 +340,11 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             created = (submitted - timedelta(days=rng.randint(0, 20))).isoformat()
             submissions.write(
                 sid, _uuid(rng), user_id, kind, "pending", str(rng.randint(3, 30)), answers, notice,
-                department_id, releasing_id, based_on, stamp, due, NULL, "", created, stamp,
+                department_id, releasing_id, based_on, stamp, due, NULL, "", created, stamp, "",
             )  # fmt: skip
-            revisions.write(sid, sid, "1", answers, notice, department_id, stamp, due)
+            revisions.write(
+                sid, sid, "1", answers, notice, department_id, stamp, due, "resident_id", *identity
+            )
 
         for index in range(PEOPLE):
             county, number, birth, sex, name, mobile, joined, user_id = person(index)
@@ -360,8 +365,21 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             submissions.write(
                 pk, _uuid(rng), user_id, "initial", "approved", "4", answers, notice, province_id, NULL, NULL,
                 submitted.isoformat(), due, approved.isoformat(), "", joined.isoformat(), approved.isoformat(),
+                "",
             )  # fmt: skip
-            revisions.write(pk, pk, "1", answers, notice, province_id, submitted.isoformat(), due)
+            revisions.write(
+                pk,
+                pk,
+                "1",
+                answers,
+                notice,
+                province_id,
+                submitted.isoformat(),
+                due,
+                "resident_id",
+                number,
+                name,
+            )
             versions.write(pk, pk, "1", pk, answers, approver, approved.isoformat())
             records.write(
                 pk, _uuid(rng), user_id, pk, name, "resident_id", number, mobile, str(department.pk),
@@ -369,16 +387,20 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             )  # fmt: skip
             kind = pending_kind.get(index)
             if kind == "change":
-                pending(user_id, kind, answers=answers, department_id=str(department.pk), based_on=pk)
+                pending(
+                    user_id, kind, identity=(number, name), answers=answers,
+                    department_id=str(department.pk), based_on=pk,
+                )  # fmt: skip
             elif kind == "transfer":
                 target = rng.choice([pk_ for pk_ in all_department_ids if pk_ != department.pk])
                 pending(
-                    user_id, kind, answers=answers, department_id=str(target),
+                    user_id, kind, identity=(number, name), answers=answers, department_id=str(target),
                     releasing_id=str(department.pk), based_on=pk,
                 )  # fmt: skip
 
         for offset in range(new_people):
             county, number, birth, sex, name, mobile, _joined, user_id = person(PEOPLE + offset)
+            identity = (number, name)
             department = people.management_department(county)
             answers = _answers(
                 rng, name=name, birth=birth, sex=sex, mobile=mobile, county=county,
@@ -386,7 +408,7 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
                 education=_weighted(rng, EDUCATION), qualification=_weighted(rng, QUALIFICATION),
             )  # fmt: skip
             # A first collection goes to the provincial department above the management department.
-            pending(user_id, "initial", answers=answers, department_id=province_id)
+            pending(user_id, "initial", identity=identity, answers=answers, department_id=province_id)
 
         streams = (users, submissions, revisions, records, versions)
         for stream in streams:
@@ -442,18 +464,36 @@ def _verified_client(staff) -> Client:
     return client
 
 
+def _api_client(staff) -> Client:
+    """A client sending a staff API bearer token of ``staff``."""
+    from kuaiji.api.models import ApiToken
+
+    _token, secret = ApiToken.issue(user=staff, lifetime=timedelta(hours=2))
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def _page_facts(response) -> tuple[int, int]:
+    """(rows, page number) of a list page or of a staff API list."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        body = response.json()
+        return body["count"], body["page"]
+    page = response.context["page"]
+    return page.paginator.count, page.number
+
+
 def _bare_queries(client: Client, url: str, table: str) -> tuple[list[str], int]:
-    """The COUNT and the page SELECT the page issues on ``table``, captured from one request."""
+    """Every SELECT the page issues on ``table`` (its count and its page: the ids then the rows, or one
+    SELECT of the rows), captured from one request."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     queries = [
         query["sql"]
         for query in captured.captured_queries
-        if f'FROM "{table}"' in query["sql"] and ("COUNT(" in query["sql"] or "LIMIT" in query["sql"])
+        if query["sql"].startswith("SELECT") and f'FROM "{table}"' in query["sql"]
     ]
-    assert len(queries) == 2, (url, [query["sql"][:120] for query in captured.captured_queries])
-    return queries, response.context["page"].number
+    assert 2 <= len(queries) <= 3, (url, [query["sql"][:120] for query in captured.captured_queries])
+    return queries, _page_facts(response)[1]
 
 
 def _measure(client: Client, url: str, table: str) -> dict:
@@ -477,7 +517,7 @@ def _measure(client: Client, url: str, table: str) -> dict:
             for sql in queries:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 print(f"--- {url}\n{sql}\n" + "\n".join(row[0] for row in cursor.fetchall()))
-    count = response.context["page"].paginator.count
+    count = _page_facts(response)[0]
     return {"page": _stats(pages), "bare": _stats(bare), "rows": count, "page_number": page_number}
 
 
@@ -526,6 +566,7 @@ def run() -> None:
             number = cursor.fetchone()[0]
         for scope, staff in (("county", county_staff), ("province", province_staff)):
             client = _verified_client(staff)
+            api = _api_client(staff)
             for name, url, table in (
                 ("queue page 1", "/review/?status=pending", "collection_submission"),
                 ("queue page 100", "/review/?status=pending&page=100", "collection_submission"),
@@ -537,6 +578,20 @@ def run() -> None:
                 ),
             ):
                 _report(scope, name, _measure(client, url, table))
+            for name, url, table in (
+                ("API queue page 1", "/api/v1/staff/submissions?status=pending", "collection_submission"),
+                (
+                    "API queue page 100",
+                    "/api/v1/staff/submissions?status=pending&page=100",
+                    "collection_submission",
+                ),
+                (
+                    f"API archive name={SURNAME}",
+                    f"/api/v1/staff/archive?name={SURNAME}",
+                    "archive_archiverecord",
+                ),
+            ):
+                _report(scope, name, _measure(api, url, table))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
         if keep:

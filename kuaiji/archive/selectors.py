@@ -4,14 +4,40 @@
 import uuid
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import Http404
 
 from kuaiji.collection import summary
+from kuaiji.core.pagination import capped_page
 from kuaiji.core.validators import normalise_document_number
 from kuaiji.regions.scope import department_ids_in_scope
 
 from .models import ArchiveRecord, ArchiveVersion
+
+PAGE_SIZE = 50
+# A name or employer search matches a part of the text, so counting its matches reads the names in scope
+# one by one: at a province's million, counting to 10,000 common-surname matches reads half of them. The
+# archive counts to 2,000 (40 pages), past which the page asks to narrow the filters.
+COUNT_CAP: int = getattr(settings, "KUAIJI_ARCHIVE_COUNT_CAP", 2_000)
+# What a row of the search shows (the page and the API): never a version's answers JSON.
+ARCHIVE_ROW_FIELDS = (
+    "uuid",
+    "full_name",
+    "document_number",
+    "mobile",
+    "department",
+    "department__name",
+    "department__division_id",
+    "employer_name",
+    "credit_code",
+    "qualification_level",
+    "education_level",
+    "updated_at",
+    "current_version",
+    "current_version__number",
+)
 
 
 def records_visible_to(staff: Any) -> QuerySet[ArchiveRecord]:
@@ -52,6 +78,18 @@ def search_archive(
     if department_id is not None:
         records = records.filter(department_id=department_id)
     return records.order_by("-updated_at", "id")
+
+
+def _archive_row(records: QuerySet[ArchiveRecord]) -> QuerySet[ArchiveRecord]:
+    return records.select_related("department", "current_version").only(*ARCHIVE_ROW_FIELDS)
+
+
+def search_page(records: QuerySet[ArchiveRecord], page: Any) -> Page[ArchiveRecord]:
+    """One page of ``records`` (from ``search_archive``; an invalid or too-large page number gives the
+    nearest page): a count that stops at ``COUNT_CAP``, the page's ids (an index-only read of
+    ``archive_updated_name``), then the page's rows with what a row shows; one page's worth of matches
+    is read at once. At most three queries whatever the scope."""
+    return capped_page(records, page, per_page=PAGE_SIZE, cap=COUNT_CAP, shape=_archive_row)
 
 
 def get_record_for_staff(staff: Any, record_id_or_uuid: int | uuid.UUID | str) -> ArchiveRecord:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,12 +23,12 @@ from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.collection.selectors import attachment_file_response, ordered_attachments
 from kuaiji.collection.services import PORTRAIT_SLOT
 from kuaiji.core.constants import DocumentType
+from kuaiji.core.pagination import count_details, count_label
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
 from . import selectors
 from .forms import ArchiveSearchForm
 
-PAGE_SIZE = 50
 # An export is for working lists, not for copying the archive: past this many rows, narrow the filters.
 EXPORT_ROW_CAP = 50_000
 # Roles that may export whole document numbers, and only when they ask for them (默认隐藏中间位).
@@ -61,7 +60,7 @@ def search(request):
     else:
         records = selectors.records_visible_to(staff).none()
         filters = {"invalid": sorted(form.errors)}
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.search_page(records, request.GET.get("page"))
     rows = [
         {
             "record": record,
@@ -76,7 +75,7 @@ def search(request):
         action=AuditAction.ARCHIVE_SEARCHED,
         actor=staff,
         request=request,
-        details={"filters": filters, "count": page.paginator.count, "page": page.number},
+        details={"filters": filters, **count_details(page.paginator), "page": page.number},
     )
     return render(
         request,
@@ -85,6 +84,7 @@ def search(request):
             "form": form,
             "rows": rows,
             "page": page,
+            "count_label": count_label(page.paginator),
             "query": _query_without_page(request),
             "export_row_cap": EXPORT_ROW_CAP,
             "may_export_full_numbers": may_export_full_numbers(staff),

@@ -28,13 +28,34 @@ def forget_cached_years(*, years: Iterable[int]) -> None:
     cache.delete_many([_cache_key(year) for year in set(years)])
 
 
-def _special_days_of_year(year: int) -> dict[date, str]:
-    key = _cache_key(year)
-    days: dict[date, str] | None = cache.get(key)
-    if days is None:
-        days = dict(SpecialDay.objects.filter(date__year=year).values_list("date", "kind"))
-        cache.set(key, days, CACHE_SECONDS)
-    return days
+def special_days_of_years(years: Iterable[int]) -> dict[int, dict[date, str]]:
+    """Each year's special days: one cache round trip for all of them, and one query for those the cache
+    did not have."""
+    wanted = sorted(set(years))
+    keys = {_cache_key(year): year for year in wanted}
+    cached = cache.get_many(list(keys))
+    found: dict[int, dict[date, str]] = {keys[key]: days for key, days in cached.items()}
+    missing = [year for year in wanted if year not in found]
+    if missing:
+        loaded: dict[int, dict[date, str]] = {year: {} for year in missing}
+        rows = SpecialDay.objects.filter(
+            date__gte=date(missing[0], 1, 1), date__lte=date(missing[-1], 12, 31)
+        ).values_list("date", "kind")
+        for day, kind in rows:
+            if day.year in loaded:
+                loaded[day.year][day] = kind
+        cache.set_many({_cache_key(year): days for year, days in loaded.items()}, CACHE_SECONDS)
+        found.update(loaded)
+    return found
+
+
+def _is_working_day(day: date, special: dict[date, str]) -> bool:
+    kind = special.get(day)
+    if kind == DayKind.HOLIDAY:
+        return False
+    if kind == DayKind.WORKDAY:
+        return True
+    return day.weekday() < 5
 
 
 class _Calendar:
@@ -46,13 +67,40 @@ class _Calendar:
     def is_working_day(self, day: date) -> bool:
         days = self._years.get(day.year)
         if days is None:
-            days = self._years[day.year] = _special_days_of_year(day.year)
-        kind = days.get(day)
-        if kind == DayKind.HOLIDAY:
-            return False
-        if kind == DayKind.WORKDAY:
-            return True
-        return day.weekday() < 5
+            days = self._years[day.year] = special_days_of_years([day.year])[day.year]
+        return _is_working_day(day, days)
+
+
+class WorkingDayTable:
+    """The working days from ``first`` to ``last``, read in one cache round trip, so that a list of rows
+    gets its working-day numbers by subtraction instead of a calendar walk (and a cache read) per row.
+
+    ``between(start=a, end=b)`` equals ``working_days_between(start=a, end=b)`` for any dates; inside
+    the table's range it is a subtraction, outside it falls back to the walk."""
+
+    def __init__(self, *, first: date, last: date) -> None:
+        if last < first:
+            first, last = last, first
+        self.first = first
+        self.last = last
+        special: dict[date, str] = {}
+        for days in special_days_of_years(range(first.year, last.year + 1)).values():
+            special.update(days)
+        # _counted[i]: working days after ``first`` up to and including ``first + i``.
+        counted = [0]
+        day = first
+        for _ in range((last - first).days):
+            day += _ONE_DAY
+            counted.append(counted[-1] + _is_working_day(day, special))
+        self._counted = counted
+
+    def between(self, *, start: date, end: date) -> int:
+        """How many working days lie after ``start`` up to and including ``end`` (0 when end <= start)."""
+        if end <= start:
+            return 0
+        if start < self.first or end > self.last:
+            return working_days_between(start=start, end=end)
+        return self._counted[(end - self.first).days] - self._counted[(start - self.first).days]
 
 
 def is_working_day(day: date) -> bool:

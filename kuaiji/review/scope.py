@@ -10,12 +10,13 @@ from django.http import Http404
 from kuaiji.accounts.models import User
 from kuaiji.collection.constants import Status
 from kuaiji.collection.models import Submission
-from kuaiji.regions.scope import department_ids_in_scope, departments_in_scope
+from kuaiji.regions.scope import department_ids_in_scope, departments_in_scope, scope_departments
 
 __all__ = [
     "department_ids_in_scope",
     "departments_in_scope",
     "get_submission_for_review",
+    "scope_departments",
     "submissions_to_decide",
     "submissions_visible_to",
 ]

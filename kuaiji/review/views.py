@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from kuaiji.accounts.permissions import REVIEWER, staff_required
 from kuaiji.collection.constants import Status, SubmissionKind
+from kuaiji.core.pagination import count_label
 
 from . import selectors, services
 from .constants import FLAGGABLE_SECTIONS, Outcome
 from .models import ReasonTemplate
-from .scope import departments_in_scope, get_submission_for_review, submissions_visible_to
+from .scope import get_submission_for_review, scope_departments, submissions_visible_to
 
 
 def _parse_date(value: str) -> date | None:
@@ -55,7 +56,8 @@ def queue(request):
             "page": result.page,
             "statuses": Status.choices,
             "kinds": SubmissionKind.choices,
-            "departments": departments_in_scope(staff).order_by("division_id"),
+            "departments": scope_departments(staff),
+            "count_label": count_label(result.page.paginator),
             "filters": request.GET,
             "today": timezone.localdate(),
         },

@@ -8,6 +8,7 @@ from kuaiji.archive import selectors as archive_selectors
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection import summary
+from kuaiji.core.pagination import count_details
 from kuaiji.core.validators import mask_document_number, mask_mobile, normalise_document_number
 
 from ..auth import StaffAuth
@@ -25,8 +26,8 @@ from .shared import (
     VIA_API,
     _department,
     _department_in_scope,
-    _page,
     _sections,
+    page_fields,
 )
 
 # --- the archive ------------------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def search_archive(request, filters: Query[StaffArchiveFilters]):
             education_level=filters.education_level or "",
             department_id=department.pk if department else None,
         )
-    page = _page(records, filters.page)
+    page = archive_selectors.search_page(records, filters.page)
     audit_filters = {
         key: value for key, value in filters.dict(exclude={"page"}).items() if value not in ("", None)
     }
@@ -86,16 +87,11 @@ def search_archive(request, filters: Query[StaffArchiveFilters]):
         details={
             **VIA_API,
             "filters": {key: str(value) for key, value in audit_filters.items()},
-            "count": page.paginator.count,
+            **count_details(page.paginator),
             "page": page.number,
         },
     )
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "items": [_archive_item(record) for record in page.object_list],
-    }
+    return {**page_fields(page), "items": [_archive_item(record) for record in page.object_list]}
 
 
 def _version(version) -> dict:

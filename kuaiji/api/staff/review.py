@@ -27,6 +27,7 @@ from .shared import (
     _differences,
     _forbid_without_reviewer_role,
     _sections,
+    page_fields,
 )
 
 # --- the review queue and a submission ----------------------------------------------------------------
@@ -57,9 +58,9 @@ def list_submissions(request, filters: Query[StaffQueueFilters]):
             "uuid": row.submission.uuid,
             "reference": row.submission.reference,
             "kind": row.submission.kind,
-            "kind_label": row.submission.get_kind_display(),
+            "kind_label": row.kind_label,
             "status": row.submission.status,
-            "status_label": row.submission.get_status_display(),
+            "status_label": row.status_label,
             "full_name": row.submission.applicant.full_name,
             "document_number": row.masked_document_number,
             "department": _department(row.submission.department),
@@ -71,12 +72,7 @@ def list_submissions(request, filters: Query[StaffQueueFilters]):
         }
         for row in result.rows
     ]
-    return {
-        "count": result.page.paginator.count,
-        "page": result.page.number,
-        "pages": result.page.paginator.num_pages,
-        "items": items,
-    }
+    return {**page_fields(result.page), "items": items}
 
 
 @router.get(

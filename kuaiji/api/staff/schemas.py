@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, StringConstraints
 
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
+from kuaiji.core.pagination import COUNT_CAP
 from kuaiji.core.validators import has_control_characters
 
 from ..errors import ErrorOut
@@ -73,7 +74,12 @@ class StaffSubmissionItem(Schema):
 
 
 class _Paged(Schema):
-    count: int
+    count: int = Field(
+        ..., description=f"符合条件的条数；超过 {COUNT_CAP:,} 条时为 {COUNT_CAP:,}（见 capped）"
+    )
+    capped: bool = Field(
+        False, description=f"结果超过 {COUNT_CAP:,} 条：只给出前 {COUNT_CAP:,} 条的页，请缩小筛选范围"
+    )
     page: int
     pages: int
 

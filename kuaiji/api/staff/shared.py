@@ -1,17 +1,13 @@
 """What the staff API's routers share: the audit marker, paging and the shaping of departments and sections."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 
 from kuaiji.accounts.permissions import REVIEWER, has_role
 from kuaiji.collection import summary
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
 from kuaiji.core.constants import DocumentType
-from kuaiji.review.scope import (
-    departments_in_scope,
-)
+from kuaiji.regions.scope import scope_department
 
-PAGE_SIZE = 50
 VIA_API = {"via": "api"}
 QUALIFICATION_LABELS = dict(QualificationLevel.choices)
 EDUCATION_LABELS = dict(EducationLevel.choices)
@@ -31,12 +27,17 @@ def _department_in_scope(staff, code: str | None):
     """The department with this division code if it is in scope; ``False`` when it is not (no rows)."""
     if not code:
         return None
-    return departments_in_scope(staff).filter(division_id=code).first() or False
+    return scope_department(staff, division_code=code) or False
 
 
-def _page(queryset, number: int):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    return paginator.get_page(min(number, paginator.num_pages))
+def page_fields(page) -> dict:
+    """``count``, ``page``, ``pages`` and ``capped`` of a list page (``count`` stops at the cap)."""
+    return {
+        "count": page.paginator.count,
+        "capped": bool(getattr(page.paginator, "capped", False)),
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+    }
 
 
 def _sections(sections: list[summary.Section]) -> list[dict]:

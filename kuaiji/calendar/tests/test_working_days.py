@@ -25,6 +25,7 @@ from kuaiji.calendar.constants import DayKind, DaySource
 from kuaiji.calendar.models import ScheduleYear, SpecialDay
 from kuaiji.calendar.seeding import read_chinese_calendar, seed_special_days
 from kuaiji.calendar.selectors import (
+    WorkingDayTable,
     due_on,
     is_working_day,
     working_days_between,
@@ -213,3 +214,45 @@ def test_waiting_times_for_a_queue_cost_one_query_per_year(django_assert_max_num
     with django_assert_max_num_queries(0):  # now cached
         for start in starts:
             due_on(start=start, working_days=15)
+
+
+def test_a_working_day_table_counts_like_the_walk_in_one_cache_read(django_assert_max_num_queries):
+    first, last = date(2025, 9, 1), date(2026, 12, 31)  # two years, National Day and Spring Festival
+    with django_assert_max_num_queries(1):  # both years in one query
+        table = WorkingDayTable(first=first, last=last)
+    days = [first + timedelta(days=offset) for offset in range(0, (last - first).days + 1, 5)]
+    with django_assert_max_num_queries(0):
+        for start in days:
+            for end in (start, start + timedelta(days=1), date(2026, 2, 24), date(2026, 10, 10), last):
+                assert table.between(start=start, end=end) == working_days_between(start=start, end=end)
+    # Outside the range it still answers right (by the walk).
+    assert table.between(start=date(2025, 1, 1), end=date(2025, 1, 9)) == working_days_between(
+        start=date(2025, 1, 1), end=date(2025, 1, 9)
+    )
+    assert table.between(start=date(2026, 10, 1), end=date(2026, 10, 10)) == 3  # 8, 9 and the Saturday 10
+
+
+def test_a_working_day_table_reads_all_its_years_in_one_cache_round_trip(monkeypatch):
+    from django.core.cache import cache
+
+    WorkingDayTable(first=date(2024, 1, 1), last=date(2026, 12, 31))  # fills the cache
+    calls: list[str] = []
+    inside = []
+
+    def spy(name, original):
+        def call(*args, **kwargs):
+            if not inside:  # locmem's get_many calls get: count the round trip, not its parts
+                calls.append(name)
+            inside.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in ("get", "get_many", "set", "set_many"):
+        monkeypatch.setattr(cache, name, spy(name, getattr(cache, name)))
+    table = WorkingDayTable(first=date(2024, 1, 1), last=date(2026, 12, 31))
+    assert calls == ["get_many"]
+    assert table.between(start=date(2026, 9, 30), end=date(2026, 10, 10)) == 3

@@ -3,7 +3,7 @@ top), hiding placeholders and abolished codes but lifting a placeholder's childr
 (Hainan's 4690xx, Beijing's districts); cities without counties (东莞, 中山, 嘉峪关) are leaves;
 ``division_path`` gives province → prefecture → county; ``department_covering`` follows the parent chain
 to the nearest active department (county, else prefecture, else province, else None);
-``departments_below`` walks the department tree.
+``departments_below`` reads the department tree (one recursive query, cycles end).
 """
 
 import pytest
@@ -161,11 +161,17 @@ class TestDepartmentsBelow:
         demo = ensure_demo_departments()
         assert list(departments_below(demo["630106"])) == [demo["630106"]]
 
-    def test_one_query_per_level(self, django_assert_num_queries):
+    def test_one_query_whatever_the_depth(self, django_assert_num_queries):
         demo = ensure_demo_departments()
-        # Three levels below the province are asked for (the last finds nothing), then the result.
-        with django_assert_num_queries(4):
-            list(departments_below(demo["630000"]))
+        # The recursive read of the tree, then the result.
+        with django_assert_num_queries(2):
+            assert set(departments_below(demo["630000"])) == set(demo.values())
+
+    def test_a_cycle_in_the_parent_links_ends(self):
+        demo = ensure_demo_departments()
+        province = demo["630000"]
+        Department.objects.filter(pk=province.pk).update(parent=demo["630102"])  # 630102 is below it
+        assert set(departments_below(province)) == set(demo.values())
 
 
 def test_the_provincial_department_is_defined_once_for_routing_and_appeals(departments):
