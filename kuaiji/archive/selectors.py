@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kuaiji.collection import summary
+from kuaiji.core.db import using_replica
 from kuaiji.core.pagination import capped_page
 from kuaiji.core.validators import normalise_document_number
 from kuaiji.regions.scope import department_ids_in_scope
@@ -88,8 +89,10 @@ def search_page(records: QuerySet[ArchiveRecord], page: Any) -> Page[ArchiveReco
     """One page of ``records`` (from ``search_archive``; an invalid or too-large page number gives the
     nearest page): a count that stops at ``COUNT_CAP``, the page's ids (an index-only read of
     ``archive_updated_name``), then the page's rows with what a row shows; one page's worth of matches
-    is read at once. At most three queries whatever the scope."""
-    return capped_page(records, page, per_page=PAGE_SIZE, cap=COUNT_CAP, shape=_archive_row)
+    is read at once. At most three queries whatever the scope. Read from the replica when one is
+    configured (``core.db.using_replica``): a search may lag a few seconds behind an approval."""
+    with using_replica():
+        return capped_page(records, page, per_page=PAGE_SIZE, cap=COUNT_CAP, shape=_archive_row)
 
 
 def get_record_for_staff(staff: Any, record_id_or_uuid: int | uuid.UUID | str) -> ArchiveRecord:

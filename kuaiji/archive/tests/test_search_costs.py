@@ -97,3 +97,25 @@ def test_past_the_cap_the_count_stops_and_the_page_says_so(records, reviewer_for
     assert (body["count"], body["capped"], body["page"], body["pages"]) == (20, True, 1, 1)
     assert len(body["items"]) == 20
     assert ArchiveRecord.objects.count() >= ROWS
+
+
+def test_the_search_reads_its_page_through_the_replica_when_there_is_one(records, monkeypatch):
+    """Every query of a search page is evaluated inside ``using_replica`` (the router sends them to the
+    replica when ``DATABASE_REPLICA_URL`` is set; ``core/tests/test_production_shape.py`` tests the router)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    inside: list[int] = []
+
+    @contextmanager
+    def recording_replica():
+        with CaptureQueriesContext(connection) as captured:
+            yield
+        inside.append(len(captured.captured_queries))
+
+    monkeypatch.setattr(selectors, "using_replica", recording_replica)
+    page = selectors.search_page(ArchiveRecord.objects.order_by("-updated_at", "id"), 1)
+    assert len(page.object_list) == ArchiveRecord.objects.count()  # the records and the approved one
+    assert inside and inside[0] >= 2  # the count and the rows, all inside
