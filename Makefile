@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PORT ?= 8000
 
-.PHONY: demo test lint bench clean-demo production-shape production-shape-check production-shape-stop \
+.PHONY: demo test lint bench clean-demo production-shape production-shape-check production-shape-stop restore-drill \
 	fault-drills load-test
 
 $(VENV)/bin/python:
@@ -57,6 +57,10 @@ production-shape-check: $(VENV)/.installed-deploy
 
 production-shape-stop:
 	deploy/production-shape stop
+
+## The restore drill on the running shape: backup, restore into a new database, row counts and files checked.
+restore-drill:
+	deploy/restore-drill
 
 # Every simulated person of the drills and the load test comes through nginx from 127.0.0.1.
 LOAD_SHAPE_ENV := KUAIJI_SHAPE_SMS_PER_ADDRESS_HOURLY=1000000 KUAIJI_SHAPE_SMS_HARDER_CAPTCHA_AFTER=1000000
