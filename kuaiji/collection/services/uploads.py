@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import delete_stored_file, save_clean_image
@@ -27,9 +28,10 @@ def _unflag_attachment_slot(submission: Submission, slot: str) -> None:
     if section in submission.answers.get("_flagged_sections", []):
         answers = dict(submission.answers)
         _unflag(answers, section)
-        Submission.objects.filter(pk=submission.pk).update(answers=answers)
+        # One statement: the flag and the moved updated_at (which keys the cached task states) together.
+        submission.updated_at = timezone.now()
+        Submission.objects.filter(pk=submission.pk).update(answers=answers, updated_at=submission.updated_at)
         submission.answers = answers
-        submission.attachments_changed()
 
 
 def _store_attachment(
