@@ -22,6 +22,8 @@ Prints requests per second, median / p95 / p99 of each, and the share of the bas
 clients share the machine with the server and PostgreSQL: read the ratios, not the absolutes.
 ``KUAIJI_BENCH_SECONDS`` (default 10) and ``KUAIJI_BENCH_THREADS`` (default 8) change the load;
 ``KUAIJI_BENCH_ONLY=submit,queue`` runs only the kinds whose names contain one of these words.
+``KUAIJI_BENCH_PROFILE=<dir>`` serves with one single-threaded worker under cProfile instead
+(``bench/profiled_wsgi.py``) and prints, for each kind, where its time goes; its rates are not comparable.
 """
 
 import json
@@ -44,6 +46,7 @@ WARMUP_SECONDS = 1.5
 PASSWORD = "Bench2026pass"
 QUEUE_ROWS = 60  # pending submissions, more than one queue page
 REDIS_BENCH_URL = os.environ.get("KUAIJI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+PROFILE_DIR = os.environ.get("KUAIJI_BENCH_PROFILE", "")
 
 
 def _page_session(user, *, device=None) -> str:
@@ -237,7 +240,11 @@ def run() -> None:
         env = {"KUAIJI_ENV": "demo", "SECRET_KEY": settings.SECRET_KEY}
         if _redis_answers():
             env["REDIS_URL"] = REDIS_BENCH_URL
-        server = Server(database_url(connection.settings_dict["NAME"]), env=env)
+        profiled = {}
+        if PROFILE_DIR:
+            env["KUAIJI_BENCH_PROFILE"] = PROFILE_DIR
+            profiled = {"app": "bench.profiled_wsgi", "workers": 1, "threads": 1}
+        server = Server(database_url(connection.settings_dict["NAME"]), env=env, **profiled)
         server.wait_until_ready()
 
         results = {}
@@ -247,6 +254,10 @@ def run() -> None:
             load(server.port, make_request, WARMUP_SECONDS, threads=THREADS)
             results[name] = load(server.port, make_request, SECONDS, threads=THREADS)
         _report(results, redis="REDIS_URL" in env)
+        if PROFILE_DIR:
+            server.stop()
+            server = None
+            _print_profiles(PROFILE_DIR)
         failed = {name: result["errors"][:3] for name, result in results.items() if result["errors"]}
         if failed:
             raise AssertionError(f"requests failed under load: {failed}\n{server.tail()}")
@@ -256,6 +267,18 @@ def run() -> None:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+
+
+def _print_profiles(directory: str) -> None:
+    """Where each kind's time goes: the 40 functions of most cumulative time, then the 15 of most own time."""
+    import pstats
+    from pathlib import Path
+
+    for path in sorted(Path(directory).glob("*.prof")):
+        print(f"\n=== {path.name}")
+        stats = pstats.Stats(str(path))
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(15)
 
 
 def _report(results: dict, *, redis: bool) -> None:

@@ -32,8 +32,17 @@ def database_url(name: str) -> str:
 class Server:
     """gunicorn serving kuaiji.wsgi on a free loopback port, against the bench's database."""
 
-    def __init__(self, database_url: str, *, env: dict | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        env: dict | None = None,
+        app: str = "kuaiji.wsgi",
+        workers: int = WORKERS,
+        threads: int = WORKER_THREADS,
+    ):
         self.port = free_port()
+        self.app, self.workers, self.threads = app, workers, threads
         handle, self.log_path = tempfile.mkstemp(prefix="kuaiji-api-bench-", suffix=".log")
         os.close(handle)
         env = {
@@ -53,11 +62,11 @@ class Server:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "kuaiji.wsgi",
+                self.app,
                 "-w",
-                str(WORKERS),
+                str(self.workers),
                 "--threads",
-                str(WORKER_THREADS),
+                str(self.threads),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "--graceful-timeout",

@@ -1,6 +1,8 @@
 import re
+from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
 
 from kuaiji.core.validators import has_control_characters, normalise_document_number
 
@@ -30,7 +32,26 @@ def find_applicant(login: str) -> User | None:
     return applicants.filter(document_number=login).order_by("pk").first()
 
 
-class ApplicantBackend(ModelBackend):
+@cache
+def _user_by_pk_sql() -> str:
+    return f"SELECT * FROM {connection.ops.quote_name(User._meta.db_table)} WHERE id = %s"
+
+
+class _SessionUserBackend(ModelBackend):
+    """Reads the person of a page session with a written-out statement: every page request does, and
+    compiling the ORM's ``get(pk=…)`` cost more than the database's answer (bench/api_bench.py,
+    KUAIJI_BENCH_PROFILE)."""
+
+    def get_user(self, user_id):
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = next(iter(User.objects.raw(_user_by_pk_sql(), [pk])), None)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ApplicantBackend(_SessionUserBackend):
     """Applicants sign in with a document number (or their verified mobile) and a password."""
 
     # Django passes the credentials by name: ``login`` (not ``username``) keeps staff usernames out.
@@ -47,7 +68,7 @@ class ApplicantBackend(ModelBackend):
         return None
 
 
-class StaffBackend(ModelBackend):
+class StaffBackend(_SessionUserBackend):
     """Staff sign in with their user name; the second factor comes with the review screens."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):

@@ -9,17 +9,19 @@ from django.utils import timezone
 def count_hit(name: str, *, window_seconds: int, now: datetime | None = None) -> int:
     """Count one hit on ``name`` in the current window of ``window_seconds`` and return the hits so far.
 
-    ``cache.add`` then ``incr`` is atomic on Redis and on the local-memory cache alike, so two servers
-    counting at once never lose a hit."""
+    ``incr``, and ``add`` for the window's first hit, are atomic on Redis and on the local-memory cache
+    alike, so two servers counting at once never lose a hit; after the first hit, one round trip."""
     now = now or timezone.now()
     window = int(now.timestamp()) // window_seconds
     key = f"rate:{name}:{window}"
-    cache.add(key, 0, window_seconds * 2)
-    try:
-        return cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.add(key, 1, window_seconds * 2)
-        return 1
+    for _ in range(3):
+        try:
+            return cache.incr(key)
+        except ValueError:  # the window's first hit (or the key was evicted)
+            if cache.add(key, 1, window_seconds * 2):
+                return 1
+            # another server added it in between: count on it
+    return cache.incr(key)
 
 
 def over_limit(name: str, *, limit: int, window_seconds: int, now: datetime | None = None) -> bool:

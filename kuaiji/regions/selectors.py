@@ -79,6 +79,22 @@ def choosable_division(code: str) -> tuple[bool, bool]:
     return cached
 
 
+DEPARTMENT_CACHE_SECONDS = DIVISION_CACHE_SECONDS
+
+
+def department_by_pk(pk: int) -> Department | None:
+    """A department's row, kept in the cache for a while: the applicant's hot reads name the department
+    of their submission on every request, and departments are edited a few times a year (a renamed
+    department shows its new name within ``DEPARTMENT_CACHE_SECONDS``)."""
+    key = f"department:{pk}"
+    department: Department | None = cache.get(key)
+    if department is None:
+        department = Department.objects.filter(pk=pk).first()
+        if department is not None:
+            cache.set(key, department, DEPARTMENT_CACHE_SECONDS)
+    return department
+
+
 class DivisionOption(NamedTuple):
     code: str
     name: str

@@ -240,7 +240,7 @@ def issue_token(request, payload: TokenIn):
 )
 def revoke_token(request):
     """Revoke the token this request was made with (any person's token: applicants' and staff's)."""
-    ApiToken.objects.filter(pk=request.api_token.pk, revoked_at__isnull=True).update(
+    ApiToken.objects.filter(pk=request.api_token_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     return Reply(204, None)
