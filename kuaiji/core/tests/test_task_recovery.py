@@ -13,22 +13,13 @@ from django.utils import timezone
 
 import pytest
 from django_tasks.base import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from kuaiji.accounts.sms import read_outbox
 from kuaiji.accounts.tasks import send_sms
 from kuaiji.core.task_recovery import WORKER_LOST
 
-
-@pytest.fixture
-def database_tasks(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    # The worker drops "old" connections when it wakes; inside a test's transaction (autocommit off) Django
-    # counts the connection as unusable and closes it, which on PostgreSQL ends the test's transaction.
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+from .conftest import run_worker_once
 
 
 def claimed(*, minutes_ago: int, workers: list[str], mobile: str = "13800000000") -> DBTaskResult:
@@ -40,19 +31,6 @@ def claimed(*, minutes_ago: int, workers: list[str], mobile: str = "13800000000"
     row.worker_ids = workers
     row.save()
     return row
-
-
-def run_worker_once() -> None:
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="replacement",
-        excluded_queue_names=[],
-    ).run()
 
 
 @pytest.mark.django_db
