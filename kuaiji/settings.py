@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kuaiji.collection",
     "kuaiji.review",
     "kuaiji.archive",
+    "kuaiji.imports",
     "kuaiji.audit",
     "kuaiji.api",
     "kuaiji.demo",

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kuaiji.core.constants import DocumentType
+from kuaiji.core.constants import DocumentType, Sex
 
 from .constants import AccountType, AppealReason, AppealStatus, IdentityPhotoKind, SmsPurpose
 
@@ -190,6 +190,20 @@ class LegacyHolder(models.Model):
     document_number = models.CharField(_("证件号码"), max_length=32)
     full_name = models.CharField(_("姓名"), max_length=50)
     certificate_number = models.CharField(_("会计从业资格证书编号"), max_length=64, blank=True)
+    # Rows the previous version inserts during a rolling deploy get "" too (0017).
+    sex = models.CharField(
+        _("性别"), max_length=8, choices=Sex.choices, blank=True, default="", db_default=""
+    )
+    mobile = models.CharField(
+        _("联系电话"),
+        max_length=11,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("名单上的，未经验证。"),
+    )
+    employer_name = models.CharField(_("工作单位"), max_length=100, blank=True, default="", db_default="")
+    issuing_region = models.CharField(_("发证地区"), max_length=100, blank=True, default="", db_default="")
     source_file = models.CharField(_("来源文件"), max_length=255)
     source_row = models.PositiveIntegerField(_("来源行号"))
     imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)

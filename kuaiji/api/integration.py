@@ -87,9 +87,10 @@ def _archive_record_and_latest_submission(
 ) -> tuple[ArchiveRecord | None, tuple[str, int | None] | None]:
     record_sql, latest_sql = _lookup_sql()
     record = next(iter(ArchiveRecord.objects.raw(record_sql, [document_type, number])), None)
-    if record is not None and record.approved_at is not None and timezone.is_naive(record.approved_at):
+    approved_at = getattr(record, "approved_at", None)  # the joined version's column
+    if approved_at is not None and timezone.is_naive(approved_at):
         # A joined column is not converted by the model's fields; SQLite stores UTC without the zone.
-        record.approved_at = timezone.make_aware(record.approved_at, UTC)
+        record.approved_at = timezone.make_aware(approved_at, UTC)  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         cursor.execute(latest_sql, [document_type, number])
         latest = cursor.fetchone()
@@ -161,7 +162,7 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
     level = record.qualification_level if record and record.qualification_level else None
     last_approved_at = None
     if record is not None:
-        last_approved_at = record.approved_at or record.updated_at  # annotated above
+        last_approved_at = getattr(record, "approved_at", None) or record.updated_at  # annotated above
     return {
         "document_number": masked,
         "completed": record is not None,

@@ -12,6 +12,10 @@ class AuditAction(models.TextChoices):
     ACCOUNT_PASSWORD_CHANGED = "account.password_changed", _("修改密码")
     ACCOUNT_LEGACY_ACTIVATED = "account.legacy_activated", _("激活原有账号")
     LEGACY_IMPORTED = "legacy.imported", _("导入原有持证人员")
+    LEGACY_IMPORT_UPLOADED = "legacy.import_uploaded", _("上传原有人员名单")
+    LEGACY_IMPORT_CHECKED = "legacy.import_checked", _("检查原有人员名单")
+    LEGACY_IMPORT_STARTED = "legacy.import_started", _("开始导入原有人员")
+    LEGACY_IMPORT_REPORT_DOWNLOADED = "legacy.import_report_downloaded", _("下载导入问题行")
     # Appeals
     APPEAL_FILED = "appeal.filed", _("提交申诉")
     APPEAL_GRANTED = "appeal.granted", _("申诉通过")

@@ -7,6 +7,8 @@ over a connection pool is thread-safe, so one per pool serves every thread of th
 (every rate-limit count) takes one round trip instead of two.
 """
 
+from typing import Any
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -17,12 +19,19 @@ _INCR_EXISTING = (
 
 
 class _ReusedClientRedisCacheClient(RedisCacheClient):
+    # Django's private attributes, which django-stubs does not declare.
+    _servers: list[str]
+    _pools: dict[int, Any]
+    _pool_class: Any
+    _pool_options: dict[str, Any]
+    _client: Any
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]  # Django's, private
         client = self._clients.get(index)
         if client is None:
             if index not in self._pools:

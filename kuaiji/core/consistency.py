@@ -3,7 +3,8 @@
 Each function returns what it found wrong as :class:`Problem` rows, nothing when all is well; none of
 them writes. What they check:
 
-- every stored-file reference (an attachment, a submitted revision's attachments, an identity photo) has
+- every stored-file reference (an attachment, a submitted revision's attachments, an identity photo, an
+  uploaded register) has
   its file in the default storage;
 - every file in the storage is referenced by a row (no orphan), apart from files younger than a grace
   period (an upload stores its file a moment before its row commits);
@@ -76,6 +77,10 @@ def referenced_files() -> Iterator[tuple[str, str]]:
         yield name, f"attachment {uuid}"
     for name, uuid in IdentityPhoto.objects.exclude(file="").values_list("file", "uuid").iterator(BATCH):
         yield name, f"identity photo {uuid}"
+    from kuaiji.imports.models import ImportBatch
+
+    for name, uuid in ImportBatch.objects.exclude(file="").values_list("file", "uuid").iterator(BATCH):
+        yield name, f"import batch {uuid}"
 
 
 def stored_files(storage: Storage | None = None) -> Iterator[tuple[str, datetime | None]]:

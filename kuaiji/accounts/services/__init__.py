@@ -16,11 +16,9 @@ from .appeals import (
 )
 from .identity_photos import pending_identity_photo, prune_unclaimed_identity_photos, store_identity_photo
 from .legacy import (
-    ImportReport,
     LegacyHolderNotFound,
     activate_legacy_account,
     activate_with_code,
-    import_legacy_holders,
 )
 from .notices import notify
 from .passwords import (
@@ -43,7 +41,6 @@ from .staff import TotpCheck, check_staff_totp, ensure_role_groups, ensure_staff
 __all__ = [
     "AppealAlreadyDecided",
     "DocumentNumberTaken",
-    "ImportReport",
     "LegacyHolderNotFound",
     "MobileTaken",
     "TooManyLookups",
@@ -62,7 +59,6 @@ __all__ = [
     "file_appeal",
     "file_appeal_with_code",
     "find_appeal",
-    "import_legacy_holders",
     "mobile_taken_message",
     "notify",
     "pending_identity_photo",

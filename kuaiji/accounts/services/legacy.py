@@ -1,7 +1,5 @@
 """Holders of the former accounting certificate: importing the old register and 原有用户设置密码."""
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -80,62 +78,6 @@ def _activate(
     holder.save(update_fields=["activated_at"])
     record_event(action=AuditAction.ACCOUNT_LEGACY_ACTIVATED, actor=user, target=user, ip=client_ip)
     return user
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    errors: list[tuple[int, str]] | None = None
-
-
-def import_legacy_holders(rows: Iterable[tuple[int, Mapping[str, Any]]], *, source_file: str) -> ImportReport:
-    """Import (row number, {姓名, 证件类型, 证件号码, 证书编号}) rows from an old register.
-
-    Valid rows are written (re-importing updates them), invalid ones reported with their reason; the
-    import records the source file and row of each person.
-    """
-    from kuaiji.core.constants import DocumentType
-    from kuaiji.core.validators import clean_document_number, clean_person_name
-
-    labels: dict[str, str] = {str(label): value for value, label in DocumentType.choices}
-    errors: list[tuple[int, str]] = []
-    report = ImportReport(errors=errors)
-    with transaction.atomic():
-        for row_number, row in rows:
-            try:
-                document_type = labels.get((row.get("证件类型") or "").strip() or "居民身份证")
-                if document_type is None:
-                    raise ValidationError("证件类型不正确")
-                document_number = clean_document_number(document_type, str(row.get("证件号码") or ""))
-                full_name = clean_person_name(str(row.get("姓名") or ""))
-            except ValidationError as error:
-                errors.append((row_number, "；".join(error.messages)))
-                continue
-            _, created = LegacyHolder.objects.update_or_create(
-                document_type=document_type,
-                document_number=document_number,
-                defaults={
-                    "full_name": full_name,
-                    "certificate_number": str(row.get("证书编号") or "").strip()[:64],
-                    "source_file": source_file[:255],
-                    "source_row": row_number,
-                },
-            )
-            if created:
-                report.created += 1
-            else:
-                report.updated += 1
-        record_event(
-            action=AuditAction.LEGACY_IMPORTED,
-            details={
-                "source_file": source_file,
-                "created": report.created,
-                "updated": report.updated,
-                "errors": len(errors),
-            },
-        )
-    return report
 
 
 def activate_with_code(*, data: dict[str, Any], client_ip: str) -> User:

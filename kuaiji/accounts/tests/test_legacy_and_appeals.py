@@ -9,13 +9,11 @@ can look up.
 import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 import pytest
-from openpyxl import Workbook
 
 from kuaiji.accounts.constants import AppealStatus
-from kuaiji.accounts.models import AccountAppeal, IdentityPhoto, LegacyHolder, User
+from kuaiji.accounts.models import AccountAppeal, IdentityPhoto, User
 from kuaiji.audit.models import AuditEvent
 from kuaiji.core.fakes import fake_resident_id
 
@@ -23,45 +21,6 @@ from .factories import ApplicantFactory, LegacyHolderFactory
 from .helpers import jpeg_bytes, last_code_for
 
 rng = random.Random(11)
-
-
-@pytest.mark.django_db
-def test_import_csv_records_source_and_reports_bad_rows(tmp_path, capsys):
-    good = fake_resident_id(rng=rng)
-    path = tmp_path / "qinghai-2016.csv"
-    path.write_text(
-        "姓名,证件类型,证件号码,证书编号\n"
-        f"赵文彬,居民身份证,{good.lower()},63010000001\n"
-        "钱多多,居民身份证,110105194912310021,63010000002\n"
-        "孙3,,110105194912310021,63010000003\n",
-        encoding="utf-8-sig",
-    )
-    call_command("import_legacy_holders", str(path))
-    out = capsys.readouterr().out
-    assert "created 1, updated 0, refused 2" in out
-    assert "row 3" in out and "row 4" in out
-    holder = LegacyHolder.objects.get()
-    assert holder.document_number == good.upper()
-    assert (holder.source_file, holder.source_row) == ("qinghai-2016.csv", 2)
-    # Importing again updates, never duplicates.
-    call_command("import_legacy_holders", str(path))
-    assert LegacyHolder.objects.count() == 1
-    assert AuditEvent.objects.filter(action="legacy.imported").count() == 2
-
-
-@pytest.mark.django_db
-def test_import_xlsx(tmp_path, capsys):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["姓名", "证件号码", "证书编号"])
-    sheet.append(["李雪梅", fake_resident_id(rng=rng), "A-1"])
-    sheet.append([None, None, None])
-    sheet.append(["周·安然", fake_resident_id(rng=rng), "A-2"])
-    path = tmp_path / "register.xlsx"
-    workbook.save(path)
-    call_command("import_legacy_holders", str(path))
-    assert "created 2" in capsys.readouterr().out
-    assert set(LegacyHolder.objects.values_list("source_row", flat=True)) == {2, 4}
 
 
 def activation_data(holder, **overrides):

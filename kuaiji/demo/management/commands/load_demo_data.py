@@ -1,3 +1,6 @@
+import hashlib
+import io
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -6,10 +9,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kuaiji.accounts.constants import AccountType, StaffRole
 from kuaiji.accounts.models import User
-from kuaiji.accounts.services import ensure_role_groups, ensure_staff_member, import_legacy_holders
+from kuaiji.accounts.services import ensure_role_groups, ensure_staff_member
 from kuaiji.core.constants import DocumentType
 from kuaiji.demo.collection import ensure_demo_submissions
 from kuaiji.demo.people import APPLICANTS, DEMO_PASSWORD, LEGACY_HOLDERS, STAFF_PASSWORD, STAFF_TOTP_KEYS
+from kuaiji.imports.models import ImportBatch
+from kuaiji.imports.services import import_register_now
 from kuaiji.regions.demo import ensure_demo_departments
 from kuaiji.review.models import ReasonTemplate
 
@@ -95,9 +100,9 @@ class Command(BaseCommand):
         )
         for position, (outcome, text) in enumerate(DEMO_REASONS):
             ReasonTemplate.objects.get_or_create(outcome=outcome, text=text, defaults={"position": position})
-        rows = [
-            (index + 2, {"姓名": p.full_name, "证件号码": p.document_number, "证书编号": f"6301{index:08d}"})
-            for index, p in enumerate(LEGACY_HOLDERS)
-        ]
-        import_legacy_holders(rows, source_file="demo: 原会计从业资格证书名册")
+        register = "姓名,身份证号码,会计从业资格证书编号\n" + "".join(
+            f"{p.full_name},{p.document_number},6301{index:08d}\n" for index, p in enumerate(LEGACY_HOLDERS)
+        )
+        if not ImportBatch.objects.filter(sha256=hashlib.sha256(register.encode()).hexdigest()).exists():
+            import_register_now(handle=io.BytesIO(register.encode()), name="demo-原会计从业资格证书名册.csv")
         self.stdout.write(f"Demo data ready: {len(departments)} departments, {created} new applicants.")
