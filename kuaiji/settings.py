@@ -265,6 +265,8 @@ WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 # Uploads: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files, so a middleware refuses any
 # request whose body is larger than this before it is parsed; each image is checked again by size.
 KUAIJI_MAX_REQUEST_BYTES = env_int("KUAIJI_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+# An old register (原有人员导入, staff only: the view checks who asks before the body is read).
+KUAIJI_MAX_IMPORT_BYTES = env_int("KUAIJI_MAX_IMPORT_BYTES", 100 * 1024 * 1024)
 # Phone photos are often 5–8 MB; the browser shrinks larger ones before sending (kuaiji.js).
 KUAIJI_IMAGE_MAX_BYTES = env_int("KUAIJI_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 KUAIJI_IMAGE_MAX_PIXELS = env_int("KUAIJI_IMAGE_MAX_PIXELS", 40_000_000)

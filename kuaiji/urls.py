@@ -51,5 +51,6 @@ urlpatterns = [
     path("review/", include("kuaiji.review.urls")),
     path("audit/", include("kuaiji.audit.urls")),
     path("archive/", include("kuaiji.archive.urls")),
+    path("imports/", include("kuaiji.imports.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

@@ -38,4 +38,5 @@ class StaffRole(models.TextChoices):
     REVIEWER = "审核员", _("审核员")
     DEPARTMENT_ADMIN = "部门管理员", _("部门管理员")
     AUDITOR = "审计员", _("审计员")
+    DATA_OFFICER = "数据管理员", _("数据管理员")  # imports old registers (provincial departments)
     PLATFORM_ADMIN = "平台管理员", _("平台管理员")

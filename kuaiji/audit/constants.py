@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
     LEGACY_IMPORT_CHECKED = "legacy.import_checked", _("检查原有人员名单")
     LEGACY_IMPORT_STARTED = "legacy.import_started", _("开始导入原有人员")
     LEGACY_IMPORT_REPORT_DOWNLOADED = "legacy.import_report_downloaded", _("下载导入问题行")
+    LEGACY_IMPORT_VIEWED = "legacy.import_viewed", _("查看导入批次")
     # Appeals
     APPEAL_FILED = "appeal.filed", _("提交申诉")
     APPEAL_GRANTED = "appeal.granted", _("申诉通过")

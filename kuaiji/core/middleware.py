@@ -5,12 +5,15 @@ from django.utils.cache import patch_cache_control
 
 from .validators import has_control_characters
 
+IMPORT_UPLOAD_PATH = "/imports/"
+
 
 class RequestSizeLimitMiddleware:
     """Refuse a request body larger than KUAIJI_MAX_REQUEST_BYTES before anything parses it.
 
     Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts out of its count, so without this a client
-    could stream an arbitrarily large upload to disk.
+    could stream an arbitrarily large upload to disk. Old registers (under /imports/, staff only) may be
+    larger: KUAIJI_MAX_IMPORT_BYTES.
     """
 
     def __init__(self, get_response):
@@ -21,8 +24,13 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.KUAIJI_MAX_REQUEST_BYTES:
-            limit_mb = settings.KUAIJI_MAX_REQUEST_BYTES // (1024 * 1024)
+        limit = (
+            settings.KUAIJI_MAX_IMPORT_BYTES
+            if request.path.startswith(IMPORT_UPLOAD_PATH)
+            else settings.KUAIJI_MAX_REQUEST_BYTES
+        )
+        if length > limit:
+            limit_mb = limit // (1024 * 1024)
             if request.path.startswith("/api/"):
                 from kuaiji.api.errors import error_json
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -35,7 +36,6 @@ from .reading import EXTENSIONS, extension_of, read_table
 from .rows import RowCheck, check_row
 
 CHUNK_ROWS = 2000
-MAX_FILE_BYTES = 200 * 1024 * 1024
 # An import with no progress for this long is shown as stopped, and may be resumed by hand.
 STALLED_AFTER = timedelta(minutes=2)
 
@@ -75,10 +75,9 @@ def upload_register(*, handle: IO[bytes], name: str, created_by: User | None = N
         size += len(block)
     if size == 0:
         raise ValidationError("文件是空的", code="empty")
-    if size > MAX_FILE_BYTES:
-        raise ValidationError(
-            f"文件不能超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请分成几个文件导入", code="size"
-        )
+    limit = settings.KUAIJI_MAX_IMPORT_BYTES
+    if size > limit:
+        raise ValidationError(f"文件不能超过 {limit // (1024 * 1024)} MB，请分成几个文件导入", code="size")
     handle.seek(0)
     table = read_table(handle, name=name)
     signature = headers_signature(table.headers)
@@ -266,6 +265,8 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
             document_number__in=numbers
         ).values_list("document_type", "document_number", "full_name")
     }
+    number_column = _header(batch, "document_number")
+    name_column = _header(batch, "full_name")
     for line, _, check in results:
         if check.outcome != RowOutcome.VALID or not check.key:
             continue
@@ -276,6 +277,7 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
                 RowOutcome.DUPLICATE,
                 "duplicate",
                 f"与第 {earlier[key]} 行的证件号码重复（已按第 {earlier[key]} 行处理）",
+                column=number_column,
             )
             continue
         earlier[key] = line
@@ -286,6 +288,7 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
                 RowOutcome.CONFLICT,
                 "conflict_holder",
                 f"已导入的原持证人员中，该证件号码的姓名为“{holder.full_name}”",
+                column=name_column,
             )
         elif key in applicants and applicants[key] != name:
             _mark(
@@ -293,6 +296,7 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
                 RowOutcome.CONFLICT,
                 "conflict_applicant",
                 f"已注册的人员中，该证件号码的姓名为“{applicants[key]}”",
+                column=name_column,
             )
         elif key in archived and archived[key] != name:
             _mark(
@@ -300,14 +304,19 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
                 RowOutcome.CONFLICT,
                 "conflict_archive",
                 f"人员档案中，该证件号码的姓名为“{archived[key]}”",
+                column=name_column,
             )
         elif holder is not None:
             check.outcome = RowOutcome.UNCHANGED
 
 
-def _mark(check: RowCheck, outcome: str, code: str, reason: str) -> None:
-    check.outcome, check.reason_code, check.reason = outcome, code, reason
-    check.column = "证件号码" if outcome == RowOutcome.DUPLICATE else "姓名"
+def _header(batch: ImportBatch, field: str) -> str:
+    index = batch.column_mapping.get(field)
+    return batch.headers[index] if index is not None and index < len(batch.headers) else ""
+
+
+def _mark(check: RowCheck, outcome: str, code: str, reason: str, *, column: str) -> None:
+    check.outcome, check.reason_code, check.reason, check.column = outcome, code, reason, column
 
 
 # --- the import --------------------------------------------------------------------------------------------
@@ -417,7 +426,7 @@ def _import_chunk(batch_pk: int, *, chunk_rows: int) -> int | None:
                 imported += 1
             else:  # someone with another name took the number after the check
                 name = holder.full_name if holder is not None else ""
-                _mark_row_conflict(row, name)
+                _mark_row_conflict(row, name, column=_header(batch, "full_name"))
         ImportRow.objects.bulk_update(
             rows, ["outcome", "holder", "reason", "reason_code", "column"], batch_size=500
         )
@@ -427,8 +436,8 @@ def _import_chunk(batch_pk: int, *, chunk_rows: int) -> int | None:
     return batch.rows_imported + imported
 
 
-def _mark_row_conflict(row: ImportRow, name: str) -> None:
-    row.outcome, row.reason_code, row.column = RowOutcome.CONFLICT, "conflict_holder", "姓名"
+def _mark_row_conflict(row: ImportRow, name: str, *, column: str) -> None:
+    row.outcome, row.reason_code, row.column = RowOutcome.CONFLICT, "conflict_holder", column
     row.reason = f"已导入的原持证人员中，该证件号码的姓名为“{name}”"
 
 

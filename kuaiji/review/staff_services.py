@@ -28,7 +28,7 @@ from kuaiji.regions.scope import departments_in_scope
 
 # A department administrator hands out these roles; platform administrators are made by platform
 # administrators only (in the Django admin).
-ASSIGNABLE_ROLES = (StaffRole.REVIEWER, StaffRole.DEPARTMENT_ADMIN, StaffRole.AUDITOR)
+ASSIGNABLE_ROLES = (StaffRole.REVIEWER, StaffRole.DEPARTMENT_ADMIN, StaffRole.AUDITOR, StaffRole.DATA_OFFICER)
 
 # Letters and digits that cannot be mistaken for each other when read out or copied by hand.
 _PASSWORD_ALPHABET = "".join(char for char in string.ascii_letters + string.digits if char not in "0O1lIo")
