@@ -28,7 +28,7 @@ rng = random.Random(31)
 def officer():
     load_divisions()  # the live server's flush took the data migrations' rows
     departments = ensure_demo_departments()
-    staff = StaffFactory(department=departments["630000"], full_name="马数据")
+    staff = StaffFactory.create(department=departments["630000"], full_name="马数据")
     staff.groups.add(Group.objects.get_or_create(name=StaffRole.DATA_OFFICER)[0])
     return staff
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kuaiji.accounts.permissions import staff_required
@@ -170,7 +171,5 @@ def refused_rows(request, batch_uuid):
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     stem = batch.file_name.rsplit(".", 1)[0]
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-不予导入.xlsx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-不予导入.xlsx") or ""
     return response

@@ -24,7 +24,7 @@ rng = random.Random(7)
 
 def staff_with(role: str | None, *, division: str = "630000"):
     departments = ensure_demo_departments()
-    staff = StaffFactory(department=departments[division])
+    staff = StaffFactory.create(department=departments[division])
     if role:
         staff.groups.add(Group.objects.get_or_create(name=role)[0])
     return staff
