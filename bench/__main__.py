@@ -4,7 +4,8 @@ baseline measured in the same run, because the machines are noisy. Not part of t
 Names: accounts, pdf, portrait, collection (runs on the configured database: SQLite, or PostgreSQL when
 DATABASE_URL is set), review (PostgreSQL only: a province's archive loaded into a database of its own),
 hot (alias api; PostgreSQL only: every hot request under concurrent load through gunicorn, as a share
-of a bare endpoint's throughput, on a database of its own).
+of a bare endpoint's throughput, on a database of its own), import (PostgreSQL only: an old register
+checked and imported, against COPY of the same rows).
 """
 
 import os
@@ -17,7 +18,15 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from bench import accounts_bench, api_bench, collection_bench, pdf_bench, portrait_bench, review_bench
+    from bench import (
+        accounts_bench,
+        api_bench,
+        collection_bench,
+        import_bench,
+        pdf_bench,
+        portrait_bench,
+        review_bench,
+    )
 
     benches = {
         "accounts": accounts_bench.run,
@@ -25,6 +34,7 @@ def main(argv: list[str]) -> int:
         "portrait": portrait_bench.run,
         "collection": collection_bench.run,
         "review": review_bench.run,
+        "import": import_bench.run,
         "hot": api_bench.run,
         "api": api_bench.run,
     }

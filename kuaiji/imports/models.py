@@ -85,9 +85,10 @@ class ImportRow(models.Model):
     column = models.CharField(_("有问题的列"), max_length=100, blank=True)
     note = models.CharField(_("提示"), max_length=300, blank=True, help_text=_("已导入，但有内容被忽略。"))
     values = models.JSONField(_("规范化后的内容"), default=dict)
-    document_key = models.CharField(
-        _("证件类型和号码"), max_length=64, blank=True, help_text=_("文件内查重用：“类型:号码”。")
-    )
+    # The person's keys, out of ``values``: the file's duplicates and the import match on them.
+    document_type = models.CharField(_("证件类型"), max_length=32, blank=True)
+    document_number = models.CharField(_("证件号码"), max_length=32, blank=True)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     cells = models.JSONField(_("原始内容"), default=list, help_text=_("整行原样，附加列也在其中。"))
     holder = models.ForeignKey(
         "accounts.LegacyHolder",
@@ -105,7 +106,7 @@ class ImportRow(models.Model):
         constraints = [models.UniqueConstraint(fields=["batch", "line"], name="one_result_per_line")]
         indexes = [
             models.Index(fields=["batch", "outcome", "line"], name="import_row_outcome"),
-            models.Index(fields=["batch", "document_key"], name="import_row_document"),
+            models.Index(fields=["batch", "document_number"], name="import_row_document"),
         ]
 
     def __str__(self) -> str:

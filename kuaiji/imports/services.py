@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from kuaiji.accounts.constants import AccountType
@@ -228,7 +228,9 @@ def _import_row(batch: ImportBatch, line: int, cells: list[Any], check: RowCheck
         column=check.column[:100],
         note="；".join(check.notes)[:300],
         values=check.values,
-        document_key=_key(*key) if key and check.outcome != RowOutcome.REFUSED else "",
+        document_type=key[0] if key else "",
+        document_number=key[1] if key else "",
+        full_name=check.values.get("full_name", ""),
         cells=[cell_text(cell) for cell in cells],
     )
 
@@ -240,13 +242,15 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
     keys = {_key(*check.key) for check in valid if check.key}
     if not keys:
         return
-    earlier = dict(
-        ImportRow.objects.filter(batch=batch, document_key__in=keys)
-        .order_by("line")
-        .values_list("document_key", "line")
-        .reverse()  # the first line wins when the dict keeps the last value read
-    )
     numbers = {check.values["document_number"] for check in valid}
+    earlier: dict[str, int] = {}
+    for document_type, number, line in (
+        ImportRow.objects.filter(batch=batch, document_number__in=numbers)
+        .exclude(outcome=RowOutcome.REFUSED)
+        .order_by("line")
+        .values_list("document_type", "document_number", "line")
+    ):
+        earlier.setdefault(_key(document_type, number), line)  # the first line it was on
     holders = {
         _key(h.document_type, h.document_number): h
         for h in LegacyHolder.objects.filter(document_number__in=numbers).only(
@@ -403,33 +407,37 @@ def _import_chunk(batch_pk: int, *, chunk_rows: int) -> int | None:
         batch = ImportBatch.objects.select_for_update().get(pk=batch_pk)
         if batch.state != BatchState.IMPORTING:
             return None
-        rows = list(
-            ImportRow.objects.filter(batch=batch, outcome=RowOutcome.VALID).order_by("line")[:chunk_rows]
+        lines = list(
+            ImportRow.objects.filter(batch=batch, outcome=RowOutcome.VALID)
+            .order_by("line")
+            .values_list("line", flat=True)[:chunk_rows]
         )
-        if not rows:
+        if not lines:
             return None
+        chunk = ImportRow.objects.filter(
+            batch=batch, outcome=RowOutcome.VALID, line__gte=lines[0], line__lte=lines[-1]
+        )
         now = timezone.now()
         LegacyHolder.objects.bulk_create(
-            [_holder(batch, row, now) for row in rows], ignore_conflicts=True, batch_size=1000
+            [_holder(batch, line, values, now) for line, values in chunk.values_list("line", "values")],
+            ignore_conflicts=True,  # taken meanwhile: found below, under another name or the same
+            batch_size=1000,
         )
-        holders = {
-            _key(h.document_type, h.document_number): h
-            for h in LegacyHolder.objects.filter(
-                document_number__in={row.values["document_number"] for row in rows}
-            ).only("id", "document_type", "document_number", "full_name")
-        }
-        imported = 0
-        for row in rows:
-            holder = holders.get(row.document_key)
-            if holder is not None and holder.full_name == row.values["full_name"]:
-                row.outcome, row.holder = RowOutcome.IMPORTED, holder
-                imported += 1
-            else:  # someone with another name took the number after the check
-                name = holder.full_name if holder is not None else ""
-                _mark_row_conflict(row, name, column=_header(batch, "full_name"))
-        ImportRow.objects.bulk_update(
-            rows, ["outcome", "holder", "reason", "reason_code", "column"], batch_size=500
+        # One statement links every line of the chunk to its person (the unique number's index).
+        same_person = LegacyHolder.objects.filter(
+            document_type=OuterRef("document_type"),
+            document_number=OuterRef("document_number"),
+            full_name=OuterRef("full_name"),
         )
+        chunk.update(holder=Subquery(same_person.values("pk")[:1]))
+        imported = chunk.filter(holder__isnull=False).update(outcome=RowOutcome.IMPORTED)
+        name_column = _header(batch, "full_name")
+        for row in chunk.filter(holder__isnull=True):  # someone with another name took the number
+            other = LegacyHolder.objects.filter(
+                document_type=row.document_type, document_number=row.document_number
+            ).first()
+            _mark_row_conflict(row, other.full_name if other else "", column=name_column)
+            row.save(update_fields=["outcome", "reason", "reason_code", "column"])
         ImportBatch.objects.filter(pk=batch.pk).update(
             rows_imported=batch.rows_imported + imported, progress_at=timezone.now()
         )
@@ -441,8 +449,7 @@ def _mark_row_conflict(row: ImportRow, name: str, *, column: str) -> None:
     row.reason = f"已导入的原持证人员中，该证件号码的姓名为“{name}”"
 
 
-def _holder(batch: ImportBatch, row: ImportRow, now: Any) -> LegacyHolder:
-    values = row.values
+def _holder(batch: ImportBatch, line: int, values: dict[str, str], now: Any) -> LegacyHolder:
     return LegacyHolder(
         document_type=values["document_type"],
         document_number=values["document_number"],
@@ -453,7 +460,7 @@ def _holder(batch: ImportBatch, row: ImportRow, now: Any) -> LegacyHolder:
         employer_name=values.get("employer_name", ""),
         issuing_region=values.get("issuing_region", ""),
         source_file=batch.file_name,
-        source_row=row.line,
+        source_row=line,
         imported_at=now,
     )
 
