@@ -10,6 +10,7 @@ earlier one, adds nobody twice.
 """
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import IO, Any
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
@@ -179,9 +180,7 @@ def check_batch(batch_pk: int, *, progress: Progress | None = None) -> ImportBat
                 ]
                 _against_file_and_database(batch, results)
                 with transaction.atomic():
-                    ImportRow.objects.bulk_create(
-                        _import_row(batch, line, cells, check) for line, cells, check in results
-                    )
+                    _write_rows([_import_row(batch, line, cells, check) for line, cells, check in results])
                     checked += len(results)
                     ImportBatch.objects.filter(pk=batch.pk).update(
                         rows_checked=checked, progress_at=timezone.now()
@@ -213,6 +212,31 @@ def check_batch(batch_pk: int, *, progress: Progress | None = None) -> ImportBat
         batch.checked_at = timezone.now()
         batch.save()
     return batch
+
+
+# The columns COPY writes (every concrete field but the id), in the model's order.
+_COPIED_FIELDS = [field for field in ImportRow._meta.concrete_fields if not field.primary_key]
+
+
+def _write_rows(rows: list[ImportRow]) -> None:
+    """Insert a chunk's lines: with COPY on PostgreSQL (several times faster than INSERT for a check
+    that writes one row per line), with bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        ImportRow.objects.bulk_create(rows)
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _COPIED_FIELDS)
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {quote(ImportRow._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(value, ensure_ascii=False) if isinstance(field, models.JSONField) else value
+                    for field, value in ((field, getattr(row, field.attname)) for field in _COPIED_FIELDS)
+                ]
+            )
 
 
 def _import_row(batch: ImportBatch, line: int, cells: list[Any], check: RowCheck) -> ImportRow:
