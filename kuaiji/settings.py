@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kuaiji.review",
     "kuaiji.archive",
     "kuaiji.imports",
+    "kuaiji.exports",
     "kuaiji.audit",
     "kuaiji.api",
     "kuaiji.demo",
@@ -265,6 +266,10 @@ WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 # Uploads: Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files, so a middleware refuses any
 # request whose body is larger than this before it is parsed; each image is checked again by size.
 KUAIJI_MAX_REQUEST_BYTES = env_int("KUAIJI_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
+# Exports (导出): up to this many rows the file comes at once; more are made in the background, kept for
+# KUAIJI_EXPORT_KEEP_DAYS and then deleted (prune_expired_exports).
+KUAIJI_EXPORT_INLINE_ROWS = env_int("KUAIJI_EXPORT_INLINE_ROWS", 10_000)
+KUAIJI_EXPORT_KEEP_DAYS = env_int("KUAIJI_EXPORT_KEEP_DAYS", 7)
 # An old register (原有人员导入, staff only: the view checks who asks before the body is read).
 KUAIJI_MAX_IMPORT_BYTES = env_int("KUAIJI_MAX_IMPORT_BYTES", 100 * 1024 * 1024)
 # Phone photos are often 5–8 MB; the browser shrinks larger ones before sending (kuaiji.js).

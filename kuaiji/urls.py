@@ -52,5 +52,6 @@ urlpatterns = [
     path("audit/", include("kuaiji.audit.urls")),
     path("archive/", include("kuaiji.archive.urls")),
     path("imports/", include("kuaiji.imports.urls")),
+    path("exports/", include("kuaiji.exports.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

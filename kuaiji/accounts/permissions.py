@@ -49,3 +49,11 @@ def staff_required(view=None, *, role: str | None = None):
 
 
 REVIEWER = StaffRole.REVIEWER
+
+
+# Roles that may export whole document numbers, and only when they ask for them (默认隐藏中间位).
+FULL_NUMBER_EXPORT_ROLES = (StaffRole.PLATFORM_ADMIN, StaffRole.DEPARTMENT_ADMIN)
+
+
+def may_export_full_numbers(staff) -> bool:
+    return any(has_role(staff, role) for role in FULL_NUMBER_EXPORT_ROLES)

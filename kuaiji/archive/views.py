@@ -3,17 +3,14 @@
 Every page reaches records through ``selectors`` (and so the scope layer), and every page that shows
 personal data writes an audit event."""
 
-import csv
-from collections.abc import Iterator
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
-from kuaiji.accounts.constants import StaffRole
-from kuaiji.accounts.permissions import has_role, staff_required
+from kuaiji.accounts.permissions import may_export_full_numbers, staff_required
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection.basic_info_form import render_basic_info_form
@@ -22,17 +19,14 @@ from kuaiji.collection.pdf import sheet_for
 from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.collection.selectors import attachment_file_response, ordered_attachments
 from kuaiji.collection.services import PORTRAIT_SLOT
+from kuaiji.core import spreadsheets
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.pagination import count_details, count_label
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
 from . import selectors
+from .exports import archive_export
 from .forms import ArchiveSearchForm
-
-# An export is for working lists, not for copying the archive: past this many rows, narrow the filters.
-EXPORT_ROW_CAP = 50_000
-# Roles that may export whole document numbers, and only when they ask for them (默认隐藏中间位).
-FULL_NUMBER_EXPORT_ROLES = (StaffRole.PLATFORM_ADMIN, StaffRole.DEPARTMENT_ADMIN)
 
 QUALIFICATION_LABELS = dict(QualificationLevel.choices)
 EDUCATION_LABELS = dict(EducationLevel.choices)
@@ -44,10 +38,6 @@ def _query_without_page(request) -> str:
     params.pop("page", None)
     params.pop("document_numbers", None)
     return params.urlencode()
-
-
-def may_export_full_numbers(staff) -> bool:
-    return any(has_role(staff, role) for role in FULL_NUMBER_EXPORT_ROLES)
 
 
 @staff_required
@@ -86,7 +76,12 @@ def search(request):
             "page": page,
             "count_label": count_label(page.paginator),
             "query": _query_without_page(request),
-            "export_row_cap": EXPORT_ROW_CAP,
+            "query_items": [
+                (key, value)
+                for key, value in request.GET.items()
+                if key not in ("page", "format", "document_numbers")
+            ],
+            "export_inline_rows": settings.KUAIJI_EXPORT_INLINE_ROWS,
             "may_export_full_numbers": may_export_full_numbers(staff),
         },
     )
@@ -224,56 +219,12 @@ def version_pdf(request, record_uuid, number):
     return response
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _spreadsheet_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in Excel; text typed by applicants is quoted.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-EXPORT_HEADER = (
-    "姓名",
-    "证件号码",
-    "会计管理部门",
-    "工作单位",
-    "统一社会信用代码",
-    "专业技术资格",
-    "全日制学历",
-    "最近审核通过时间",
-)
-
-
-def _export_lines(rows, *, full_numbers: bool, truncated: bool) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # the BOM tells Excel the file is UTF-8
-    yield writer.writerow(EXPORT_HEADER)
-    for name, number, department, employer, credit_code, qualification, education, updated in rows:
-        yield writer.writerow(
-            (
-                _spreadsheet_safe(name),
-                number if full_numbers else mask_document_number(number),
-                department,
-                _spreadsheet_safe(employer),
-                credit_code,
-                QUALIFICATION_LABELS.get(qualification, qualification),
-                EDUCATION_LABELS.get(education, education),
-                timezone.localtime(updated).strftime("%Y-%m-%d %H:%M"),
-            )
-        )
-    if truncated:
-        yield writer.writerow(
-            (f"（结果超过 {EXPORT_ROW_CAP} 条，仅导出前 {EXPORT_ROW_CAP} 条，请缩小筛选范围分批导出）",)
-        )
-
-
+@require_GET
 @staff_required
 def export(request):
-    """The search results within scope as CSV, at most ``EXPORT_ROW_CAP`` rows, streamed.
+    """The search results within scope as XLSX or CSV (``format``), every row. Up to
+    ``KUAIJI_EXPORT_INLINE_ROWS`` rows the file comes at once (CSV streamed); more, and the page offers
+    to make it in the background (我的导出, ``kuaiji.exports``).
 
     Document numbers are masked unless a 平台管理员 or 部门管理员 asks for whole numbers
     (``document_numbers=full``); anyone else asking gets 403. Audited with the filters and row count."""
@@ -281,38 +232,38 @@ def export(request):
     full_numbers = request.GET.get("document_numbers") == "full"
     if full_numbers and not may_export_full_numbers(staff):
         raise PermissionDenied
-    form = ArchiveSearchForm(request.GET, staff=staff)
-    if not form.is_valid():
-        return HttpResponseBadRequest("筛选条件不正确，请返回人员档案页面重新筛选")
-    records = selectors.search_archive(staff=staff, **form.search_filters())
-    total = records.count()
-    row_count = min(total, EXPORT_ROW_CAP)
+    export_format = request.GET.get("format", spreadsheets.CSV)
+    try:
+        if export_format not in spreadsheets.FORMATS:
+            raise ValidationError("导出格式不正确", code="format")
+        found = archive_export(staff=staff, params=request.GET, full_numbers=full_numbers)
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0])
+    if found.count > settings.KUAIJI_EXPORT_INLINE_ROWS:
+        params = {
+            key: value
+            for key, value in request.GET.items()
+            if key not in ("page", "format", "document_numbers")
+        }
+        return render(
+            request,
+            "archive/export_in_background.html",
+            {"total": found.count, "params": params, "format": export_format, "full_numbers": full_numbers},
+        )
     record_event(
         action=AuditAction.ARCHIVE_EXPORTED,
         actor=staff,
         request=request,
         details={
-            "filters": form.audit_filters(),
-            "rows": row_count,
-            "truncated": total > EXPORT_ROW_CAP,
+            "filters": found.filters,
+            "rows": found.count,
+            "format": export_format,
             "document_numbers": "full" if full_numbers else "masked",
         },
     )
-    rows = records.values_list(
-        "full_name",
-        "document_number",
-        "department__name",
-        "employer_name",
-        "credit_code",
-        "qualification_level",
-        "education_level",
-        "updated_at",
-    )[:EXPORT_ROW_CAP].iterator(chunk_size=2000)
-    response = StreamingHttpResponse(
-        _export_lines(rows, full_numbers=full_numbers, truncated=total > EXPORT_ROW_CAP),
-        content_type="text/csv; charset=utf-8",
+    return spreadsheets.download_response(
+        header=found.header,
+        rows=found.rows,
+        format=export_format,
+        file_name=f"archive-{timezone.localtime():%Y%m%d-%H%M}",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="archive-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -81,6 +81,10 @@ def referenced_files() -> Iterator[tuple[str, str]]:
 
     for name, uuid in ImportBatch.objects.exclude(file="").values_list("file", "uuid").iterator(BATCH):
         yield name, f"import batch {uuid}"
+    from kuaiji.exports.models import ExportJob
+
+    for name, uuid in ExportJob.objects.exclude(file="").values_list("file", "uuid").iterator(BATCH):
+        yield name, f"export {uuid}"
 
 
 def stored_files(storage: Storage | None = None) -> Iterator[tuple[str, datetime | None]]:

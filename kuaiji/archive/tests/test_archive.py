@@ -24,7 +24,7 @@ import pypdf
 import pytest
 
 from kuaiji.accounts.constants import StaffRole
-from kuaiji.archive import selectors, views
+from kuaiji.archive import selectors
 from kuaiji.archive.models import ArchiveRecord, ArchiveVersion
 from kuaiji.audit.models import AuditEvent
 from kuaiji.core.validators import mask_document_number, mask_mobile
@@ -278,7 +278,7 @@ def test_the_export_is_masked_by_default_with_a_bom_and_audited(make_record, rev
     assert response["Content-Disposition"].startswith('attachment; filename="archive-')
     text, rows = csv_rows(response)
     assert text.startswith("\ufeff姓名,证件号码,")
-    assert rows[0] == list(views.EXPORT_HEADER)
+    assert rows[0] == list(selectors.EXPORT_HEADER)
     assert len(rows) == 2
     name, number, department, employer, credit_code, qualification, education, approved_at = rows[1]
     assert (name, number) == ("林晓芸", mask_document_number(record.document_number))
@@ -293,7 +293,7 @@ def test_the_export_is_masked_by_default_with_a_bom_and_audited(make_record, rev
     assert event.details == {
         "filters": {"name": "林"},
         "rows": 1,
-        "truncated": False,
+        "format": "csv",
         "document_numbers": "masked",
     }
 
@@ -306,7 +306,7 @@ def test_whole_numbers_only_for_department_and_platform_admins_who_ask(make_reco
     admin = reviewer_for("630102", role=StaffRole.DEPARTMENT_ADMIN)
     _, rows = csv_rows(admin.get(reverse("archive:export")))
     assert rows[1][1] == mask_document_number(record.document_number)  # masked unless asked
-    assert "document_numbers=full" in admin.get(reverse("archive:search")).content.decode()
+    assert 'name="document_numbers" value="full"' in admin.get(reverse("archive:search")).content.decode()
     _, rows = csv_rows(admin.get(reverse("archive:export"), {"document_numbers": "full"}))
     assert rows[1][1] == record.document_number
     assert AuditEvent.objects.filter(
@@ -318,16 +318,16 @@ def test_whole_numbers_only_for_department_and_platform_admins_who_ask(make_reco
     assert rows[1][1] == record.document_number
 
 
-def test_the_export_stops_at_the_cap_and_says_so(make_record, reviewer_for, monkeypatch):
-    monkeypatch.setattr(views, "EXPORT_ROW_CAP", 2)
+def test_a_large_export_is_offered_in_the_background(make_record, reviewer_for, settings):
+    settings.KUAIJI_EXPORT_INLINE_ROWS = 2
     for _ in range(3):
         make_record()
     county = reviewer_for("630102")
-    _, rows = csv_rows(county.get(reverse("archive:export")))
-    assert len(rows) == 1 + 2 + 1
-    assert "仅导出前 2 条" in rows[-1][0]
-    event = AuditEvent.objects.get(action="archive.exported")
-    assert event.details["rows"] == 2 and event.details["truncated"] is True
+    response = county.get(reverse("archive:export"), {"format": "xlsx", "qualification_level": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and "共 <strong>3</strong> 条" in page
+    assert 'action="/exports/new/"' in page and 'name="format" value="xlsx"' in page
+    assert not AuditEvent.objects.filter(action="archive.exported").exists()  # nothing was exported yet
 
 
 # --- scope and access -------------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ def test_another_regions_staff_get_404_everywhere(approved, reviewer_for):
         assert golmud.get(url).status_code == 404, url
     assert record.full_name not in golmud.get(reverse("archive:search")).content.decode()
     _, rows = csv_rows(golmud.get(reverse("archive:export")))
-    assert rows == [list(views.EXPORT_HEADER)]
+    assert rows == [list(selectors.EXPORT_HEADER)]
     assert not AuditEvent.objects.filter(
         actor=golmud.staff,
         action__in=[
