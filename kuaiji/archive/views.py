@@ -4,10 +4,9 @@ Every page reaches records through ``selectors`` (and so the scope layer), and e
 personal data writes an audit event."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kuaiji.accounts.permissions import may_export_full_numbers, staff_required
@@ -19,8 +18,8 @@ from kuaiji.collection.pdf import sheet_for
 from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.collection.selectors import attachment_file_response, ordered_attachments
 from kuaiji.collection.services import PORTRAIT_SLOT
-from kuaiji.core import spreadsheets
 from kuaiji.core.constants import DocumentType
+from kuaiji.core.exporting import export_response
 from kuaiji.core.pagination import count_details, count_label
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
@@ -222,48 +221,12 @@ def version_pdf(request, record_uuid, number):
 @require_GET
 @staff_required
 def export(request):
-    """The search results within scope as XLSX or CSV (``format``), every row. Up to
-    ``KUAIJI_EXPORT_INLINE_ROWS`` rows the file comes at once (CSV streamed); more, and the page offers
-    to make it in the background (我的导出, ``kuaiji.exports``).
-
-    Document numbers are masked unless a 平台管理员 or 部门管理员 asks for whole numbers
-    (``document_numbers=full``); anyone else asking gets 403. Audited with the filters and row count."""
-    staff = request.user
-    full_numbers = request.GET.get("document_numbers") == "full"
-    if full_numbers and not may_export_full_numbers(staff):
-        raise PermissionDenied
-    export_format = request.GET.get("format", spreadsheets.CSV)
-    try:
-        if export_format not in spreadsheets.FORMATS:
-            raise ValidationError("导出格式不正确", code="format")
-        found = archive_export(staff=staff, params=request.GET, full_numbers=full_numbers)
-    except ValidationError as error:
-        return HttpResponseBadRequest(error.messages[0])
-    if found.count > settings.KUAIJI_EXPORT_INLINE_ROWS:
-        params = {
-            key: value
-            for key, value in request.GET.items()
-            if key not in ("page", "format", "document_numbers")
-        }
-        return render(
-            request,
-            "archive/export_in_background.html",
-            {"total": found.count, "params": params, "format": export_format, "full_numbers": full_numbers},
-        )
-    record_event(
-        action=AuditAction.ARCHIVE_EXPORTED,
-        actor=staff,
-        request=request,
-        details={
-            "filters": found.filters,
-            "rows": found.count,
-            "format": export_format,
-            "document_numbers": "full" if full_numbers else "masked",
-        },
-    )
-    return spreadsheets.download_response(
-        header=found.header,
-        rows=found.rows,
-        format=export_format,
-        file_name=f"archive-{timezone.localtime():%Y%m%d-%H%M}",
+    """The search results within scope as XLSX or CSV, every row (``core.exporting``)."""
+    return export_response(
+        request,
+        kind="archive_search",
+        build=archive_export,
+        audit_action=AuditAction.ARCHIVE_EXPORTED,
+        file_stem="archive",
+        back_url=reverse("archive:search"),
     )

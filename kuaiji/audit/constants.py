@@ -52,6 +52,7 @@ class AuditAction(models.TextChoices):
     STAFF_PRINTED_ARCHIVE_VERSION = "staff.printed_archive_version", _("打印档案版本")
     ARCHIVE_SEARCHED = "archive.searched", _("检索档案")
     ARCHIVE_EXPORTED = "archive.exported", _("导出档案")
+    REVIEW_QUEUE_EXPORTED = "review.queue_exported", _("导出审核队列")
     EXPORT_REQUESTED = "export.requested", _("申请后台导出")
     EXPORT_COMPLETED = "export.completed", _("后台导出完成")
     EXPORT_DOWNLOADED = "export.downloaded", _("下载导出文件")

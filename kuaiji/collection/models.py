@@ -83,6 +83,11 @@ class Attachment(models.Model):
         return f"{self.slot} {self.uuid}"
 
 
+def reference_of(submission_uuid: uuid.UUID) -> str:
+    """A submission's 登记编号: the first 8 hex digits of its uuid, upper case."""
+    return submission_uuid.hex[:8].upper()
+
+
 class Submission(models.Model):
     """One request by a person: a first collection, a change or a transfer, from draft to decision.
 
@@ -197,7 +202,7 @@ class Submission(models.Model):
     @property
     def reference(self) -> str:
         """A short reference people can read out on the phone."""
-        return self.uuid.hex[:8].upper()
+        return reference_of(self.uuid)
 
 
 class Revision(models.Model):

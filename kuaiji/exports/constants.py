@@ -17,3 +17,4 @@ class ExportState(models.TextChoices):
 
 class ExportKind(models.TextChoices):
     ARCHIVE_SEARCH = "archive_search", _("人员档案检索结果")
+    REVIEW_QUEUE = "review_queue", _("审核队列")

@@ -4,7 +4,6 @@ they expire. Every step is audited: the request with its filters, the file with 
 download."""
 
 import tempfile
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,30 +21,27 @@ from kuaiji.accounts.permissions import may_export_full_numbers
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core import spreadsheets
+from kuaiji.core.exporting import ListExport
 from kuaiji.core.storage import delete_stored_file, private_upload_path
 
 from .constants import ExportKind, ExportState
 from .models import ExportJob
 
 
-@dataclass
-class _Source:
-    header: tuple[str, ...]
-    rows: Any
-    count: int
-    filters: dict[str, Any]
-    file_stem: str
-
-
-def _source(job: ExportJob) -> _Source:
+def _source(job: ExportJob) -> tuple[ListExport, str]:
     """What the job's kind holds, read now with the requester's scope (their department may have
-    changed since they asked: the file shows what they may see when it is made)."""
-    if job.kind == ExportKind.ARCHIVE_SEARCH:
-        from kuaiji.archive.exports import archive_export
+    changed since they asked: the file shows what they may see when it is made), and the file's stem."""
+    from kuaiji.archive.exports import archive_export
+    from kuaiji.review.exports import queue_export
 
-        found = archive_export(staff=job.created_by, params=job.params, full_numbers=job.full_numbers)
-        return _Source(found.header, found.rows, found.count, found.filters, "archive")
-    raise ValidationError(f"没有“{job.kind}”这种导出", code="kind")
+    builds = {
+        ExportKind.ARCHIVE_SEARCH: (archive_export, "archive"),
+        ExportKind.REVIEW_QUEUE: (queue_export, "review-queue"),
+    }
+    if job.kind not in builds:
+        raise ValidationError(f"没有“{job.kind}”这种导出", code="kind")
+    build, stem = builds[ExportKind(job.kind)]
+    return build(staff=job.created_by, params=job.params, full_numbers=job.full_numbers), stem
 
 
 def request_export(
@@ -95,7 +91,7 @@ def run_export(job_pk: int) -> ExportJob:
         job.state = ExportState.RUNNING
         job.save(update_fields=["state"])
     try:
-        source = _source(job)
+        source, stem = _source(job)
         with tempfile.TemporaryFile() as spool:
             count = spreadsheets.write_rows(spool, header=source.header, rows=source.rows, format=job.format)
             spool.seek(0)
@@ -108,9 +104,7 @@ def run_export(job_pk: int) -> ExportJob:
     try:
         with transaction.atomic():
             job.state, job.row_count, job.file = ExportState.DONE, count, stored
-            job.file_name = (
-                f"{source.file_stem}-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
-            )
+            job.file_name = f"{stem}-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
             job.finished_at, job.expires_at = now, now + timedelta(days=settings.KUAIJI_EXPORT_KEEP_DAYS)
             job.save()
             record_event(

@@ -103,6 +103,28 @@ class QueuePage:
     rows: list[QueueRow]
 
 
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def queue_filters(params: Any) -> QueueFilters:
+    """The page's query string as queue filters: unknown values are ignored, the default is 待审核."""
+    status = params.get("status", Status.PENDING)
+    kind = params.get("kind", "")
+    department = params.get("department", "")
+    return QueueFilters(
+        status=status if status in Status.values else None,
+        kind=kind if kind in SubmissionKind.values else None,
+        department_code=department if department.isdigit() and len(department) == 6 else None,
+        submitted_from=_parse_date(params.get("from", "")),
+        submitted_to=_parse_date(params.get("to", "")),
+        q=params.get("q", "")[:60],
+    )
+
+
 def _search(submissions: QuerySet[Submission], text: str) -> QuerySet[Submission]:
     """A part of the name, the whole document number (normalised as typed), or the 登记编号."""
     query = Q(applicant__full_name__contains=text)

@@ -12,6 +12,7 @@ urlpatterns = [
         "appeals/<uuid:appeal_uuid>/photos/<uuid:photo_uuid>/", appeal_views.appeal_photo, name="appeal_photo"
     ),
     path("", views.queue, name="queue"),
+    path("export/", views.export, name="export"),
     path("<uuid:submission_uuid>/", views.detail, name="detail"),
     path("<uuid:submission_uuid>/decide/", views.decide, name="decide"),
     path(

@@ -1,50 +1,44 @@
 """The reviewers' pages: the queue, a submission side by side with its images, and the decision."""
 
-from datetime import date
-
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from kuaiji.accounts.permissions import REVIEWER, staff_required
+from kuaiji.accounts.permissions import REVIEWER, may_export_full_numbers, staff_required
+from kuaiji.audit.constants import AuditAction
 from kuaiji.collection.constants import Status, SubmissionKind
+from kuaiji.core.exporting import export_response, filter_params
 from kuaiji.core.pagination import count_label
 
 from . import selectors, services
 from .constants import FLAGGABLE_SECTIONS, Outcome
+from .exports import queue_export
 from .models import ReasonTemplate
 from .scope import get_submission_for_review, scope_departments, submissions_visible_to
 
 
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def queue_filters(params) -> selectors.QueueFilters:
-    """The page's query string as queue filters: unknown values are ignored, the default is 待审核."""
-    status = params.get("status", Status.PENDING)
-    kind = params.get("kind", "")
-    department = params.get("department", "")
-    return selectors.QueueFilters(
-        status=status if status in Status.values else None,
-        kind=kind if kind in SubmissionKind.values else None,
-        department_code=department if department.isdigit() and len(department) == 6 else None,
-        submitted_from=_parse_date(params.get("from", "")),
-        submitted_to=_parse_date(params.get("to", "")),
-        q=params.get("q", "")[:60],
+@require_GET
+@staff_required
+def export(request):
+    """The queue as filtered on the page, as XLSX or CSV (``core.exporting``)."""
+    return export_response(
+        request,
+        kind="review_queue",
+        build=queue_export,
+        audit_action=AuditAction.REVIEW_QUEUE_EXPORTED,
+        file_stem="review-queue",
+        back_url=reverse("review:queue"),
     )
 
 
 @staff_required
 def queue(request):
     staff = request.user
-    filters = queue_filters(request.GET)
+    filters = selectors.queue_filters(request.GET)
     result = selectors.review_queue(
         staff=staff, filters=filters, page=request.GET.get("page"), request=request
     )
@@ -60,6 +54,9 @@ def queue(request):
             "count_label": count_label(result.page.paginator),
             "filters": request.GET,
             "today": timezone.localdate(),
+            "export_params": filter_params(request.GET),
+            "export_inline_rows": settings.KUAIJI_EXPORT_INLINE_ROWS,
+            "may_export_full_numbers": may_export_full_numbers(staff),
         },
     )
 
