@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kuaiji.archive",
     "kuaiji.imports",
     "kuaiji.exports",
+    "kuaiji.announcements",
     "kuaiji.audit",
     "kuaiji.api",
     "kuaiji.demo",

@@ -53,5 +53,6 @@ urlpatterns = [
     path("archive/", include("kuaiji.archive.urls")),
     path("imports/", include("kuaiji.imports.urls")),
     path("exports/", include("kuaiji.exports.urls")),
+    path("announcements/", include("kuaiji.announcements.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

@@ -58,6 +58,9 @@ class AuditAction(models.TextChoices):
     EXPORT_DOWNLOADED = "export.downloaded", _("下载导出文件")
     REVIEW_OVERDUE_REPORTED = "review.overdue_reported", _("查看超期统计")
     DEPARTMENT_CONTACTS_UPDATED = "department.contacts_updated", _("修改部门联系方式")
+    ANNOUNCEMENT_PUBLISHED = "announcement.published", _("发布通知公告")
+    ANNOUNCEMENT_UPDATED = "announcement.updated", _("修改通知公告")
+    ANNOUNCEMENT_WITHDRAWN = "announcement.withdrawn", _("撤下通知公告")
     # The audit log itself
     AUDIT_SEARCHED = "audit.searched", _("检索审计日志")
     AUDIT_PRUNED = "audit.pruned", _("清理过期审计日志")
