@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kuaiji.imports",
     "kuaiji.exports",
     "kuaiji.announcements",
+    "kuaiji.reporting",
     "kuaiji.audit",
     "kuaiji.api",
     "kuaiji.demo",

@@ -54,5 +54,6 @@ urlpatterns = [
     path("imports/", include("kuaiji.imports.urls")),
     path("exports/", include("kuaiji.exports.urls")),
     path("announcements/", include("kuaiji.announcements.urls")),
+    path("statistics/", include("kuaiji.reporting.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

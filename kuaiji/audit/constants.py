@@ -58,6 +58,8 @@ class AuditAction(models.TextChoices):
     EXPORT_DOWNLOADED = "export.downloaded", _("下载导出文件")
     REVIEW_OVERDUE_REPORTED = "review.overdue_reported", _("查看超期统计")
     DEPARTMENT_CONTACTS_UPDATED = "department.contacts_updated", _("修改部门联系方式")
+    STATISTICS_VIEWED = "statistics.viewed", _("查看统计分析")
+    STATISTICS_EXPORTED = "statistics.exported", _("下载统计分析")
     ANNOUNCEMENT_PUBLISHED = "announcement.published", _("发布通知公告")
     ANNOUNCEMENT_UPDATED = "announcement.updated", _("修改通知公告")
     ANNOUNCEMENT_WITHDRAWN = "announcement.withdrawn", _("撤下通知公告")
