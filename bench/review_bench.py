@@ -14,7 +14,9 @@ bearer token (``WARMUP`` times, then ``RUNS`` timed), and
 compared with the bare SQL the page needs: every SELECT it issues on the list's table (the count and the
 page: its ids then its rows, or before those were split one SELECT), captured from one request and
 replayed on a raw cursor in the same run. ``KUAIJI_BENCH_EXPLAIN=1`` prints EXPLAIN ANALYZE of those
-queries; ``KUAIJI_BENCH_KEEP_DB=1`` keeps the database for a look with psql (drop it yourself).
+queries; ``KUAIJI_BENCH_KEEP_DB=1`` keeps the database for a look with psql (drop it yourself). Then
+``bench/scale_reports.py`` exports the province's archive (XLSX, CSV, against bare xlsxwriter) and times
+the dashboard's queries (``KUAIJI_BENCH_SKIP_REPORTS=1`` leaves them out).
 """
 
 import json
@@ -592,6 +594,10 @@ def run() -> None:
                 ),
             ):
                 _report(scope, name, _measure(api, url, table))
+        if not os.environ.get("KUAIJI_BENCH_SKIP_REPORTS"):
+            from bench import scale_reports
+
+            scale_reports.run(province_staff=province_staff, county_staff=county_staff)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
         if keep:
