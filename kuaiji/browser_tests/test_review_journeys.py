@@ -363,7 +363,7 @@ def test_review_journey(open_page, shot, applicant, overdue, staff_for, referenc
     # The archive: the person in the search (masked), version 1 on the record.
     reviewer.goto("/archive/")
     reviewer.locator("#f-name").fill(FULL_NAME)
-    reviewer.get_by_role("button", name="查询").click()
+    reviewer.get_by_role("button", name="查询", exact=True).click()
     result = reviewer.locator("table.archive tbody tr", has_text=FULL_NAME)
     expect(result).to_contain_text(MASKED)
     expect(result).to_contain_text("第 1 版")
