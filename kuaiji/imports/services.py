@@ -193,16 +193,8 @@ def check_batch(batch_pk: int, *, progress: Progress | None = None) -> ImportBat
         return batch
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        outcomes = dict(
-            ImportRow.objects.filter(batch=batch).values_list("outcome").annotate(n=Count("id")).order_by()
-        )
-        reasons = dict(
-            ImportRow.objects.filter(batch=batch)
-            .exclude(reason_code="")
-            .values_list("reason_code")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        outcomes = _counts(batch, "outcome")
+        reasons = _counts(batch, "reason_code")
         batch.rows_total = checked
         batch.rows_checked = checked
         batch.rows_to_import = outcomes.get(RowOutcome.VALID, 0)
@@ -237,6 +229,12 @@ def _write_rows(rows: list[ImportRow]) -> None:
                     for field, value in ((field, getattr(row, field.attname)) for field in _COPIED_FIELDS)
                 ]
             )
+
+
+def _counts(batch: ImportBatch, column: str) -> dict[str, int]:
+    """How many of the batch's lines have each value of ``column`` (a blank value is not counted)."""
+    rows = ImportRow.objects.filter(batch=batch).exclude(**{column: ""})
+    return dict(rows.values_list(column).annotate(n=Count("id")).order_by())
 
 
 def _import_row(batch: ImportBatch, line: int, cells: list[Any], check: RowCheck) -> ImportRow:
@@ -310,29 +308,17 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
             continue
         earlier[key] = line
         holder = holders.get(key)
-        if holder is not None and holder.full_name != name:
+        # The same number under another name, among imported holders, registered people, the archive.
+        known = (
+            (holder.full_name if holder is not None else None, "conflict_holder", "已导入的原持证人员中"),
+            (applicants.get(key), "conflict_applicant", "已注册的人员中"),
+            (archived.get(key), "conflict_archive", "人员档案中"),
+        )
+        conflict = next((item for item in known if item[0] is not None and item[0] != name), None)
+        if conflict is not None:
+            other, code, where = conflict
             _mark(
-                check,
-                RowOutcome.CONFLICT,
-                "conflict_holder",
-                f"已导入的原持证人员中，该证件号码的姓名为“{holder.full_name}”",
-                column=name_column,
-            )
-        elif key in applicants and applicants[key] != name:
-            _mark(
-                check,
-                RowOutcome.CONFLICT,
-                "conflict_applicant",
-                f"已注册的人员中，该证件号码的姓名为“{applicants[key]}”",
-                column=name_column,
-            )
-        elif key in archived and archived[key] != name:
-            _mark(
-                check,
-                RowOutcome.CONFLICT,
-                "conflict_archive",
-                f"人员档案中，该证件号码的姓名为“{archived[key]}”",
-                column=name_column,
+                check, RowOutcome.CONFLICT, code, f"{where}，该证件号码的姓名为“{other}”", column=name_column
             )
         elif holder is not None:
             check.outcome = RowOutcome.UNCHANGED
@@ -397,12 +383,7 @@ def import_batch(
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_pk)
         if batch.state == BatchState.IMPORTING:
-            batch.outcome_counts = dict(
-                ImportRow.objects.filter(batch=batch)
-                .values_list("outcome")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
+            batch.outcome_counts = _counts(batch, "outcome")
             batch.state = BatchState.DONE
             batch.finished_at = timezone.now()
             batch.save(update_fields=["outcome_counts", "state", "finished_at"])
