@@ -126,8 +126,9 @@ def confirm_mapping(
     caller runs ``check_batch`` itself). Allowed until the import starts; a new mapping checks again."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.state not in (BatchState.UPLOADED, BatchState.CHECKED):
-            raise ImportStateError("导入已经开始，不能再修改列映射", code="state")
+        stalled_check = batch.state == BatchState.CHECKING and is_stalled(batch)
+        if batch.state not in (BatchState.UPLOADED, BatchState.CHECKED) and not stalled_check:
+            raise ImportStateError("正在检查或导入已经开始，不能再修改列映射", code="state")
         batch.column_mapping = check_mapping(mapping, column_count=len(batch.headers))
         batch.mapping_confirmed = True
         batch.state = BatchState.CHECKING

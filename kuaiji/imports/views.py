@@ -65,7 +65,8 @@ def _batch(batch_uuid) -> ImportBatch:
 def batch_detail(request, batch_uuid):
     batch = _batch(batch_uuid)
     mapping_form = None
-    if batch.state in (BatchState.UPLOADED, BatchState.CHECKED) or request.method == "POST":
+    stalled_check = batch.state == BatchState.CHECKING and services.is_stalled(batch)
+    if batch.state in (BatchState.UPLOADED, BatchState.CHECKED) or stalled_check or request.method == "POST":
         initial = {name: str(index) for name, index in batch.column_mapping.items()}
         mapping_form = MappingForm(request.POST or None, headers=batch.headers, initial=initial)
         if request.method == "POST" and mapping_form.is_valid():

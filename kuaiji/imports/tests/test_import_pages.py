@@ -113,3 +113,26 @@ def test_a_file_that_cannot_be_read_is_refused_next_to_the_field(officer_client)
     assert response.status_code == 400
     assert "无法读取该文件" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_check_that_stopped_can_be_started_again(officer_client, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    officer_client.post(
+        "/imports/", {"file": register(f"姓名,证件号码\n赵文彬,{fake_resident_id(rng=rng)}\n")}
+    )
+    batch = ImportBatch.objects.get()
+    # The worker died while checking: the batch stays CHECKING with no progress.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=BatchState.CHECKING, progress_at=timezone.now() - timedelta(minutes=5)
+    )
+    page = officer_client.get(f"/imports/{batch.uuid}/").content.decode()
+    assert "检查已中断" in page and "确认并检查每一行" in page  # the mapping form, to check again
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(f"/imports/{batch.uuid}/", {"full_name": "0", "document_number": "1"})
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.state == BatchState.CHECKED and batch.rows_to_import == 1
