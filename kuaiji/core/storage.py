@@ -11,9 +11,10 @@ import re
 import uuid
 from datetime import datetime
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, default_storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
@@ -71,6 +72,22 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     else:
         errors += [BotoCoreError, ClientError]
     return tuple(errors)
+
+
+FILE_STORAGE_UNAVAILABLE_MESSAGE = "文件存储服务暂时不可用，文件没有保存。请稍后重试。"
+
+
+def save_private_file(content: Any, *, prefix: str, extension: str) -> str:
+    """Store ``content`` (a binary file object) under a new private name in the default storage and
+    return that name. A storage that cannot take it raises ValidationError (``storage_unavailable``);
+    nothing is left behind."""
+    name = private_upload_path(prefix, extension)
+    try:
+        return default_storage.save(name, File(content))
+    except _storage_errors() as error:
+        logger.warning("storage: saving a file failed (%s)", type(error).__name__)
+        delete_stored_file(name)
+        raise ValidationError(FILE_STORAGE_UNAVAILABLE_MESSAGE, code="storage_unavailable") from error
 
 
 def save_clean_image(image: CleanImage, *, prefix: str) -> str:

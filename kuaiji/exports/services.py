@@ -9,8 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
@@ -22,7 +20,7 @@ from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core import spreadsheets
 from kuaiji.core.exporting import ListExport
-from kuaiji.core.storage import delete_stored_file, private_upload_path
+from kuaiji.core.storage import delete_stored_file, save_private_file
 
 from .constants import ExportKind, ExportState
 from .models import ExportJob
@@ -95,7 +93,7 @@ def run_export(job_pk: int) -> ExportJob:
         with tempfile.TemporaryFile() as spool:
             count = spreadsheets.write_rows(spool, header=source.header, rows=source.rows, format=job.format)
             spool.seek(0)
-            stored = default_storage.save(private_upload_path("exports", f".{job.format}"), File(spool))
+            stored = save_private_file(spool, prefix="exports", extension=f".{job.format}")
     except ValidationError as error:
         ExportJob.objects.filter(pk=job.pk).update(state=ExportState.FAILED, error=error.messages[0][:300])
         job.refresh_from_db()

@@ -17,8 +17,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
@@ -28,7 +26,7 @@ from kuaiji.accounts.models import LegacyHolder, User
 from kuaiji.archive.models import ArchiveRecord
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
-from kuaiji.core.storage import STORAGE_UNAVAILABLE_MESSAGE, delete_stored_file, private_upload_path
+from kuaiji.core.storage import delete_stored_file, save_private_file
 
 from .constants import BatchState, RowOutcome
 from .mapping import check_mapping, guess_mapping, headers_signature
@@ -89,11 +87,7 @@ def upload_register(*, handle: IO[bytes], name: str, created_by: User | None = N
         .first()
     )
     handle.seek(0)
-    stored = private_upload_path("imports", extension_of(name))
-    try:
-        stored = default_storage.save(stored, File(handle))
-    except OSError as error:
-        raise ValidationError(STORAGE_UNAVAILABLE_MESSAGE, code="storage_unavailable") from error
+    stored = save_private_file(handle, prefix="imports", extension=extension_of(name))
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(

@@ -121,3 +121,24 @@ def test_a_platform_admin_may_ask_for_whole_numbers(make_record, reviewer_for):
     platform = reviewer_for("630000")
     platform.staff.groups.add(Group.objects.get_or_create(name=StaffRole.PLATFORM_ADMIN)[0])
     assert ask(platform, full=True).status_code == 302
+
+
+def test_an_export_the_storage_refuses_ends_failed_with_the_reason(
+    make_record, reviewer_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    make_record()
+    county = reviewer_for("630102")
+
+    from django.core.files.storage import FileSystemStorage
+
+    from botocore.exceptions import EndpointConnectionError  # type: ignore[import-untyped]
+
+    def refuse(*args, **kwargs):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9/")  # as an S3 endpoint that is gone
+
+    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(county)
+    job = ExportJob.objects.get()
+    assert job.state == ExportState.FAILED and "文件存储服务暂时不可用" in job.error
+    assert "生成失败" in county.get(reverse("exports:list")).content.decode()

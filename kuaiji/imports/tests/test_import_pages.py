@@ -136,3 +136,21 @@ def test_a_check_that_stopped_can_be_started_again(officer_client, django_captur
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.state == BatchState.CHECKED and batch.rows_to_import == 1
+
+
+@pytest.mark.django_db
+def test_an_upload_the_storage_refuses_is_said_next_to_the_field(officer_client, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    from botocore.exceptions import EndpointConnectionError  # type: ignore[import-untyped]
+
+    def refuse(*args, **kwargs):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9/")  # as an S3 endpoint that is gone
+
+    monkeypatch.setattr(FileSystemStorage, "_save", refuse)
+    response = officer_client.post(
+        "/imports/", {"file": register(f"姓名,证件号码\n赵文彬,{fake_resident_id(rng=rng)}\n")}
+    )
+    assert response.status_code == 400
+    assert "文件存储服务暂时不可用" in response.content.decode()
+    assert not ImportBatch.objects.exists()
