@@ -40,7 +40,7 @@ lint: $(VENV)/.installed-dev
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: $(VENV)/.installed-dev
 	env -u DATABASE_URL $(VENV)/bin/python -m bench
-	DATABASE_URL=$(BENCH_PG_URL) $(VENV)/bin/python -m bench collection hot review || echo "PostgreSQL not reachable: skipped its run"
+	DATABASE_URL=$(BENCH_PG_URL) $(VENV)/bin/python -m bench collection hot review import || echo "PostgreSQL not reachable: skipped its run"
 
 $(VENV)/.installed-deploy: pyproject.toml | $(VENV)/bin/python
 	$(VENV)/bin/python -m pip install --quiet -e ".[deploy]"
