@@ -18,12 +18,14 @@ def _private_storage_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit guards live in the cache; each test starts with none."""
-    from django.core.cache import cache
+    """Rate-limit guards live in the cache, departments in the reference cache; each test starts with none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "reference"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "reference"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

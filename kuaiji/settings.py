@@ -224,6 +224,13 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reference data that may be minutes old anyway (departments, divisions: regions.selectors) is kept in
+# each process's memory: asking Redis for it cost a round trip per hot request.
+CACHES["reference"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kuaiji-reference",
+    "OPTIONS": {"MAX_ENTRIES": 20000},  # every department and division of the country
+}
 
 # --- Files: private storage under ./var/files, or S3-compatible object storage ---------------------
 STATIC_URL = "/static/"

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kuaiji.core.choice_labels import ChoiceLabels
 from kuaiji.core.constants import DocumentType, Sex
 
 from .constants import AccountType, AppealReason, AppealStatus, IdentityPhotoKind, SmsPurpose
@@ -25,7 +26,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(username, password, is_staff=True, is_superuser=True, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ChoiceLabels, AbstractBaseUser, PermissionsMixin):
     """One account model for applicants and staff.
 
     Applicants sign in with their document number (or verified mobile); staff with a user name.

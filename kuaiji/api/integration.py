@@ -61,40 +61,39 @@ class CollectionStatusOut(Schema):
 
 
 @cache
-def _lookup_sql() -> tuple[str, str]:
+def _lookup_sql() -> str:
     """The archive record (only what the answer shows: the archived answers, a JSON document per version,
-    stay in the database) and the latest submission of one document. Written out, not built by the
-    ORM: exam systems ask this for every candidate, and compiling the two queries cost more than the
-    database's answers (bench/api_bench.py, KUAIJI_BENCH_PROFILE)."""
+    stay in the database) and the latest submission of one document, in one statement: a row whose
+    record columns are NULL when the document has no record. Written out, not built by the ORM: exam
+    systems ask this for every candidate, and compiling the queries cost more than the database's
+    answers (bench/api_bench.py, KUAIJI_BENCH_PROFILE)."""
     quote = connection.ops.quote_name
     records, versions = ArchiveRecord._meta.db_table, ArchiveVersion._meta.db_table
     submissions, users = Submission._meta.db_table, get_user_model()._meta.db_table
-    record = (
-        f"SELECT r.id, r.uuid, r.qualification_level, r.updated_at, r.department_id, v.approved_at "
-        f"FROM {quote(records)} r LEFT JOIN {quote(versions)} v ON v.id = r.current_version_id "
-        f"WHERE r.document_type = %s AND r.document_number = %s"
-    )
-    latest = (
-        f"SELECT s.status, s.department_id FROM {quote(submissions)} s "
+    return (
+        f"SELECT r.id, r.uuid, r.qualification_level, r.updated_at, r.department_id, v.approved_at, "
+        f"l.status AS latest_status, l.department_id AS latest_department_id "
+        f"FROM (SELECT 1 AS one) AS one "
+        f"LEFT JOIN {quote(records)} r ON r.document_type = %s AND r.document_number = %s "
+        f"LEFT JOIN {quote(versions)} v ON v.id = r.current_version_id "
+        f"LEFT JOIN (SELECT s.status, s.department_id FROM {quote(submissions)} s "
         f"JOIN {quote(users)} u ON u.id = s.applicant_id WHERE u.document_type = %s AND u.document_number = %s "
-        f"ORDER BY s.created_at DESC, s.id DESC LIMIT 1"
+        f"ORDER BY s.created_at DESC, s.id DESC LIMIT 1) l ON 1 = 1"
     )
-    return record, latest
 
 
 def _archive_record_and_latest_submission(
     document_type: str, number: str
 ) -> tuple[ArchiveRecord | None, tuple[str, int | None] | None]:
-    record_sql, latest_sql = _lookup_sql()
-    record = next(iter(ArchiveRecord.objects.raw(record_sql, [document_type, number])), None)
-    approved_at = getattr(record, "approved_at", None)  # the joined version's column
+    row = next(iter(ArchiveRecord.objects.raw(_lookup_sql(), [document_type, number] * 2)))
+    latest = (row.latest_status, row.latest_department_id) if row.latest_status else None  # type: ignore[attr-defined]
+    if row.pk is None:
+        return None, latest
+    approved_at = getattr(row, "approved_at", None)  # the joined version's column
     if approved_at is not None and timezone.is_naive(approved_at):
         # A joined column is not converted by the model's fields; SQLite stores UTC without the zone.
-        record.approved_at = timezone.make_aware(approved_at, UTC)  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
-        cursor.execute(latest_sql, [document_type, number])
-        latest = cursor.fetchone()
-    return record, (latest[0], latest[1]) if latest else None
+        row.approved_at = timezone.make_aware(approved_at, UTC)  # type: ignore[attr-defined]
+    return row, latest
 
 
 def _audit(request, *, key: IntegrationKey, document_type: str, masked: str, outcome: str, target=None):

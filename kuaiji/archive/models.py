@@ -5,8 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kuaiji.core.choice_labels import ChoiceLabels
 
-class ArchiveRecord(models.Model):
+
+class ArchiveRecord(ChoiceLabels, models.Model):
     """A person's current approved data (人员档案), with the searchable facts as columns."""
 
     uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kuaiji.core.choice_labels import ChoiceLabels
+
 from .constants import AuditAction
 
 
@@ -14,7 +16,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("audit events are append-only")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels, models.Model):
     """An append-only record of something that happened: who, what, to which record, when, from where.
 
     Written in the same transaction as the change it records. Details never hold full document

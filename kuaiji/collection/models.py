@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kuaiji.core.choice_labels import ChoiceLabels
+
 from .constants import OPEN_STATUSES, Status, SubmissionKind
 
 
@@ -31,7 +33,7 @@ class Notice(models.Model):
         return [part.strip() for part in self.body.split("\n") if part.strip()]
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     """One image of an attachment slot (a certificate of several pages is several attachments)."""
 
     uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
@@ -88,7 +90,7 @@ def reference_of(submission_uuid: uuid.UUID) -> str:
     return submission_uuid.hex[:8].upper()
 
 
-class Submission(models.Model):
+class Submission(ChoiceLabels, models.Model):
     """One request by a person: a first collection, a change or a transfer, from draft to decision.
 
     ``answers`` holds each section's answers as the person typed them (so nothing is lost even when a

@@ -7,12 +7,15 @@ listed one level up, under the province, as the province itself administers them
 
 from typing import NamedTuple, overload
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .constants import DepartmentLevel, DivisionLevel
 from .models import Department, Division
+
+# Per process (settings.CACHES): what it holds may be up to the cache seconds below old.
+reference_cache = caches["reference"]
 
 
 def _shown_children_of(parent: Division | str | OuterRef) -> Q:
@@ -71,11 +74,11 @@ def choosable_division(code: str) -> tuple[bool, bool]:
     if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return False, False
     key = f"division-choosable:{code}"
-    cached: tuple[bool, bool] | None = cache.get(key)
+    cached: tuple[bool, bool] | None = reference_cache.get(key)
     if cached is None:
         division, has_children = selectable_division(code)
         cached = (division is not None, has_children)
-        cache.set(key, cached, DIVISION_CACHE_SECONDS)
+        reference_cache.set(key, cached, DIVISION_CACHE_SECONDS)
     return cached
 
 
@@ -87,11 +90,11 @@ def department_by_pk(pk: int) -> Department | None:
     of their submission on every request, and departments are edited a few times a year (a renamed
     department shows its new name within ``DEPARTMENT_CACHE_SECONDS``)."""
     key = f"department:{pk}"
-    department: Department | None = cache.get(key)
+    department: Department | None = reference_cache.get(key)
     if department is None:
         department = Department.objects.filter(pk=pk).first()
         if department is not None:
-            cache.set(key, department, DEPARTMENT_CACHE_SECONDS)
+            reference_cache.set(key, department, DEPARTMENT_CACHE_SECONDS)
     return department
 
 
@@ -104,13 +107,13 @@ class DivisionOption(NamedTuple):
 def division_options(parent_code: str | None) -> list[DivisionOption]:
     """What a picker lists under ``parent_code`` (``divisions_in_force``), cached."""
     key = f"division-options:{parent_code or 'top'}"
-    cached: list[DivisionOption] | None = cache.get(key)
+    cached: list[DivisionOption] | None = reference_cache.get(key)
     if cached is None:
         cached = [
             DivisionOption(division.code, division.name, bool(division.has_children))  # type: ignore[attr-defined]  # annotated
             for division in divisions_in_force(parent_code=parent_code).only("code", "name")
         ]
-        cache.set(key, cached, DIVISION_CACHE_SECONDS)
+        reference_cache.set(key, cached, DIVISION_CACHE_SECONDS)
     return cached
 
 

@@ -3,10 +3,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kuaiji.core.choice_labels import ChoiceLabels
+
 from .constants import Outcome
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabels, models.Model):
     """A reviewer's decision on one submitted revision. Exactly one per revision."""
 
     submission = models.ForeignKey(
