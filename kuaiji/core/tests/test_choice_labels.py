@@ -15,7 +15,9 @@ def django_display(instance, name: str) -> str:
 @pytest.mark.parametrize("status", Status.values)
 def test_each_status_has_django_label(status):
     submission = Submission(status=status, kind=SubmissionKind.CHANGE)
-    assert submission.get_status_display() == django_display(submission, "status") == str(Status(status).label)
+    assert (
+        submission.get_status_display() == django_display(submission, "status") == str(Status(status).label)
+    )
     assert submission.get_kind_display() == "信息变更" == django_display(submission, "kind")
 
 
