@@ -6,7 +6,9 @@ bearer token (the savers and submitters), an applicant with a page session, some
 submissions for the staff pages, a verified province reviewer's page session and an integration key.
 Then serves the project with gunicorn on 127.0.0.1 (``-w 2 --threads 4``) in the demo mode — the
 production password hasher, database tasks, Redis as the cache when it answers — and, from ``THREADS``
-client threads with keep-alive connections, sends each kind for ``SECONDS`` (after a short warm-up):
+client threads with keep-alive connections, sends each kind for ``SECONDS`` (after a short warm-up), in
+``KUAIJI_BENCH_ROUNDS`` (4) slices that alternate with slices of the baseline, each kind's ratio being to
+the baseline's slices beside it (a noisy neighbour on the machine slows both):
 
 - ``GET /healthz/``: a bare Django view returning a constant — the baseline every ratio is against;
 - ``GET /api/v1/health``: the same through django-ninja;
@@ -36,13 +38,14 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from bench.serving import WORKER_THREADS, WORKERS, Server, database_url, load
+from bench.serving import WORKER_THREADS, WORKERS, Server, database_url, load, merged
 
 DATABASE_NAME = os.environ.get("KUAIJI_BENCH_HOT_DATABASE", "kuaiji_bench_hot")
 SECONDS = float(os.environ.get("KUAIJI_BENCH_SECONDS", "10"))
 THREADS = int(os.environ.get("KUAIJI_BENCH_THREADS", "8"))
 ONLY = [word for word in os.environ.get("KUAIJI_BENCH_ONLY", "").split(",") if word]
 WARMUP_SECONDS = 1.5
+ROUNDS = int(os.environ.get("KUAIJI_BENCH_ROUNDS", "4"))  # baseline and kind in turn, SECONDS / ROUNDS each
 PASSWORD = "Bench2026pass"
 QUEUE_ROWS = 60  # pending submissions, more than one queue page
 REDIS_BENCH_URL = os.environ.get("KUAIJI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -248,11 +251,23 @@ def run() -> None:
         server.wait_until_ready()
 
         results = {}
-        for name, make_request in _kinds(data):
-            if ONLY and not name.startswith("GET /healthz/") and not any(word in name for word in ONLY):
+        kinds = _kinds(data)
+        (baseline_name, baseline), others = kinds[0], kinds[1:]
+        baseline_runs = []
+        load(server.port, baseline, WARMUP_SECONDS, threads=THREADS)
+        for name, make_request in others:
+            if ONLY and not any(word in name for word in ONLY):
                 continue
             load(server.port, make_request, WARMUP_SECONDS, threads=THREADS)
-            results[name] = load(server.port, make_request, SECONDS, threads=THREADS)
+            # Slices of the baseline and of the kind in turn: a neighbour that slows the machine for a
+            # while slows both, and the ratio is of the two measured side by side.
+            paired, runs = [], []
+            for _ in range(ROUNDS):
+                paired.append(load(server.port, baseline, SECONDS / ROUNDS, threads=THREADS))
+                runs.append(load(server.port, make_request, SECONDS / ROUNDS, threads=THREADS))
+            baseline_runs += paired
+            results[name] = {**merged(runs), "baseline_rps": merged(paired)["rps"]}
+        results = {baseline_name: merged(baseline_runs), **results}
         _report(results, redis="REDIS_URL" in env)
         if PROFILE_DIR:
             server.stop()
@@ -290,7 +305,7 @@ def _report(results: dict, *, redis: bool) -> None:
     )
     save = results.get("PUT /me/submission/sections/education")
     for name, result in results.items():
-        share = f"{result['rps'] / base['rps']:6.3f} x the baseline's req/s"
+        share = f"{result['rps'] / result.get('baseline_rps', base['rps']):6.3f} x the baseline's req/s"
         if name.startswith("POST /me/submission/submit") and save:
             share += f", median {result['median'] / save['median']:4.1f} x a wizard save's"
         errors = (

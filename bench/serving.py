@@ -173,7 +173,20 @@ def load(port: int, make_request, seconds: float, *, threads: int) -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     latencies = sorted(sample for per_thread in samples for sample in per_thread)
+    return _summary(latencies, elapsed, errors)
+
+
+def merged(runs: list[dict]) -> dict:
+    """Several ``load`` runs of one kind as if they were one."""
+    latencies = sorted(sample for run in runs for sample in run["latencies"])
+    errors = [error for run in runs for error in run["errors"]]
+    return _summary(latencies, sum(run["elapsed"] for run in runs), errors)
+
+
+def _summary(latencies: list[float], elapsed: float, errors: list[str]) -> dict:
     return {
+        "latencies": latencies,
+        "elapsed": elapsed,
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
         "median": statistics.median(latencies),
