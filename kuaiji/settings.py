@@ -229,7 +229,7 @@ else:
 CACHES["reference"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "kuaiji-reference",
-    "OPTIONS": {"MAX_ENTRIES": 20000},  # every department and division of the country
+    "OPTIONS": {"MAX_ENTRIES": 20000},  # type: ignore[dict-item]  # every department and division of the country
 }
 
 # --- Files: private storage under ./var/files, or S3-compatible object storage ---------------------

@@ -9,7 +9,7 @@ from kuaiji.collection.models import Submission
 
 
 def django_display(instance, name: str) -> str:
-    return Model._get_FIELD_display(instance, instance._meta.get_field(name))
+    return Model._get_FIELD_display(instance, instance._meta.get_field(name))  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("status", Status.values)
