@@ -2,12 +2,14 @@ import re
 from functools import cache
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from kuaiji.core.validators import has_control_characters, normalise_document_number
 
 from .constants import AccountType
 from .models import User
+from .permissions import remember_role_names
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 
@@ -32,22 +34,47 @@ def find_applicant(login: str) -> User | None:
     return applicants.filter(document_number=login).order_by("pk").first()
 
 
+ROLE_NAME_COLUMN = "kuaiji_role_name"
+
+
+@cache
+def roles_join_sql() -> str:
+    """Joins the names of the user ``u``'s groups (roles) to a statement, as ``ROLE_NAME_COLUMN``, one row
+    a group: every staff request asks for the roles (the navigation, the permission checks), and reading
+    them with the user saves that query. ``user_from_rows`` makes the rows one user again."""
+    quote = connection.ops.quote_name
+    links, groups = User.groups.through._meta.db_table, Group._meta.db_table
+    return (
+        f" LEFT JOIN {quote(links)} ug ON ug.user_id = u.id LEFT JOIN {quote(groups)} g ON g.id = ug.group_id"
+    )
+
+
+def user_from_rows(rows: list[User]) -> User | None:
+    """The user of a statement joined with ``roles_join_sql``, their role names remembered."""
+    if not rows:
+        return None
+    user = rows[0]
+    remember_role_names(user, {name for row in rows if (name := getattr(row, ROLE_NAME_COLUMN))})
+    return user
+
+
 @cache
 def _user_by_pk_sql() -> str:
-    return f"SELECT * FROM {connection.ops.quote_name(User._meta.db_table)} WHERE id = %s"
+    table = connection.ops.quote_name(User._meta.db_table)
+    return f"SELECT u.*, g.name AS {ROLE_NAME_COLUMN} FROM {table} u{roles_join_sql()} WHERE u.id = %s"
 
 
 class _SessionUserBackend(ModelBackend):
-    """Reads the person of a page session with a written-out statement: every page request does, and
-    compiling the ORM's ``get(pk=…)`` cost more than the database's answer (bench/api_bench.py,
-    KUAIJI_BENCH_PROFILE)."""
+    """Reads the person of a page session, with their roles, in one written-out statement: every page
+    request does, and compiling the ORM's ``get(pk=…)`` cost more than the database's answer
+    (bench/api_bench.py, KUAIJI_BENCH_PROFILE)."""
 
     def get_user(self, user_id):
         try:
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = next(iter(User.objects.raw(_user_by_pk_sql(), [pk])), None)
+        user = user_from_rows(list(User.objects.raw(_user_by_pk_sql(), [pk])))
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

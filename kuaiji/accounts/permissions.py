@@ -17,14 +17,22 @@ def is_verified_staff(user) -> bool:
     )
 
 
+ROLE_NAMES = "_kuaiji_role_names"
+
+
+def remember_role_names(user, names: set[str]) -> None:
+    """The user's group names, read with the user (accounts.backends), for ``has_role`` to use."""
+    setattr(user, ROLE_NAMES, names)
+
+
 def has_role(user, role: str) -> bool:
     """Whether ``user`` holds ``role`` (a group); the user's group names are read once per request."""
     if user.is_superuser:
         return True
-    names = getattr(user, "_kuaiji_role_names", None)
+    names = getattr(user, ROLE_NAMES, None)
     if names is None:
         names = set(user.groups.values_list("name", flat=True))
-        user._kuaiji_role_names = names
+        remember_role_names(user, names)
     return role in names
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ninja.security import APIKeyHeader, HttpBearer
 
+from kuaiji.accounts.backends import ROLE_NAME_COLUMN, roles_join_sql, user_from_rows
 from kuaiji.core.ratelimit import over_limit
 
 from .errors import ApiError
@@ -20,16 +21,17 @@ LAST_USED_EVERY = timedelta(seconds=60)
 
 @cache
 def _token_user_sql() -> str:
-    """The person of a live token, with the token's id and whether its last use is older than a minute,
-    in one statement. Written out, not
+    """The person of a live token with their roles, the token's id and whether its last use is older
+    than a minute, in one statement. Written out, not
     built by the ORM: every API call runs it, and compiling the ORM's join cost about twice what the
     database takes to answer it (bench/api_bench.py, KUAIJI_BENCH_PROFILE)."""
     quote = connection.ops.quote_name
     users, tokens = get_user_model()._meta, ApiToken._meta
     return (
-        f"SELECT u.*, t.id AS api_token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS api_token_stale "
-        f"FROM {quote(users.db_table)} u JOIN {quote(tokens.db_table)} t ON t.user_id = u.id "
-        f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active"
+        f"SELECT u.*, t.id AS api_token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS api_token_stale,"
+        f" g.name AS {ROLE_NAME_COLUMN}"
+        f" FROM {quote(users.db_table)} u JOIN {quote(tokens.db_table)} t ON t.user_id = u.id{roles_join_sql()}"
+        f" WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active"
     )
 
 
@@ -47,7 +49,7 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
         params = [adapt(now - LAST_USED_EVERY), hash_secret(token), adapt(now)]
-        user = next(iter(get_user_model().objects.raw(_token_user_sql(), params)), None)
+        user = user_from_rows(list(get_user_model().objects.raw(_token_user_sql(), params)))
         if user is None:
             return None
         token_id = getattr(user, "api_token_id")  # noqa: B009  # columns of the statement, not fields

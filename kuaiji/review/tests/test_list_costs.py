@@ -21,11 +21,11 @@ from kuaiji.review import selectors
 pytestmark = pytest.mark.django_db
 
 ROWS = 30
-# The page: the user, the OTP device, the scope (one recursive read), the capped count, the page's ids,
-# the page's rows, the audit row, the roles (the navigation); one query fewer when all rows fit on one
-# page. The API: the token with its user instead of the first two, no navigation. Nothing per row; the
+# The page: the user with their roles (one statement), the OTP device, the scope (one recursive read), the
+# capped count, the page's ids, the page's rows, the audit row; one query fewer when all rows fit on one
+# page. The API: the token with its user and roles instead of the first two. Nothing per row; the
 # calendar comes from the cache.
-QUEUE_PAGE_QUERIES = 8
+QUEUE_PAGE_QUERIES = 7
 QUEUE_API_QUERIES = 6
 CACHE_CALLS = 2
 
