@@ -71,6 +71,9 @@ def search(request):
         "archive/search.html",
         {
             "form": form,
+            "department_options": [
+                (department.pk, department.name) for department in form.fields["department"].queryset
+            ],
             "rows": rows,
             "page": page,
             "count_label": count_label(page.paginator),

@@ -50,7 +50,9 @@ def queue(request):
             "page": result.page,
             "statuses": Status.choices,
             "kinds": SubmissionKind.choices,
-            "departments": scope_departments(staff),
+            "department_options": [
+                (department.division_id, department.name) for department in scope_departments(staff)
+            ],
             "count_label": count_label(result.page.paginator),
             "filters": request.GET,
             "today": timezone.localdate(),

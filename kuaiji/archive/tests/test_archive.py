@@ -376,3 +376,17 @@ def test_applicants_and_anonymous_people_are_kept_out(approved, client):
         assert applicant.get(url).status_code == 403, url
         response = client.get(url)
         assert response.status_code == 302 and "/staff/sign-in/" in response["Location"]
+
+
+def test_the_search_filters_keep_what_was_chosen(departments, reviewer_for):
+    county = departments["630102"]
+    html = (
+        reviewer_for("630000")
+        .get(reverse("archive:search"), {"department": county.pk, "qualification_level": "senior"})
+        .content.decode()
+    )
+    department = html.split('id="f-department"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{county.pk}" selected>{county.name}</option>' in department
+    assert department.count(" selected") == 1
+    qualification = html.split('id="f-qualification_level"', 1)[1].split("</select>", 1)[0]
+    assert qualification.count(" selected") == 1 and 'value="senior" selected' in qualification

@@ -42,3 +42,20 @@ def test_a_row_shows_what_the_reviewer_needs_escaped(departments, reviewer_for):
 def test_no_rows_says_so(departments, reviewer_for):
     html = reviewer_for("630102").get(reverse("review:queue"), {"q": "没有这个人"}).content.decode()
     assert '<tr class="queue-empty"><td colspan="8">没有符合条件的记录。</td></tr>' in html
+
+
+def test_the_filters_keep_what_was_chosen(departments, reviewer_for):
+    html = reviewer_for("630000").get(reverse("review:queue")).content.decode()
+    status = html.split('id="f-status"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="pending" selected>待审核</option>' in status and 'value="draft"' not in status
+
+    html = (
+        reviewer_for("630000")
+        .get(reverse("review:queue"), {"status": "approved", "department": "630102"})
+        .content.decode()
+    )
+    status = html.split('id="f-status"', 1)[1].split("</select>", 1)[0]
+    department = html.split('id="f-department"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="approved" selected>' in status and 'pending" selected' not in status
+    assert f'<option value="630102" selected>{departments["630102"].name}</option>' in department
+    assert department.count(" selected") == 1
