@@ -281,6 +281,15 @@ KUAIJI_EXPORT_INLINE_ROWS = env_int("KUAIJI_EXPORT_INLINE_ROWS", 10_000)
 KUAIJI_EXPORT_KEEP_DAYS = env_int("KUAIJI_EXPORT_KEEP_DAYS", 7)
 # An old register (原有人员导入, staff only: the view checks who asks before the body is read).
 KUAIJI_MAX_IMPORT_BYTES = env_int("KUAIJI_MAX_IMPORT_BYTES", 100 * 1024 * 1024)
+# 通知公告's attachments (staff only): so many files of at most so many bytes each; the request that
+# carries them (under /announcements/manage/) may hold them all and the form around them.
+KUAIJI_ANNOUNCEMENT_MAX_ATTACHMENTS = env_int("KUAIJI_ANNOUNCEMENT_MAX_ATTACHMENTS", 5)
+KUAIJI_ANNOUNCEMENT_ATTACHMENT_MAX_BYTES = env_int(
+    "KUAIJI_ANNOUNCEMENT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024
+)
+KUAIJI_MAX_ANNOUNCEMENT_REQUEST_BYTES = (
+    KUAIJI_ANNOUNCEMENT_MAX_ATTACHMENTS * KUAIJI_ANNOUNCEMENT_ATTACHMENT_MAX_BYTES + 1024 * 1024
+)
 # Phone photos are often 5–8 MB; the browser shrinks larger ones before sending (kuaiji.js).
 KUAIJI_IMAGE_MAX_BYTES = env_int("KUAIJI_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 KUAIJI_IMAGE_MAX_PIXELS = env_int("KUAIJI_IMAGE_MAX_PIXELS", 40_000_000)

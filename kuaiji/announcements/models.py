@@ -40,3 +40,35 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AnnouncementAttachment(models.Model):
+    """A file attached to a notice (附件): stored privately as uploaded (its type checked by content, see
+    ``announcements.files``), downloaded through the app while the notice is shown."""
+
+    uuid = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("所属通知"),
+        on_delete=models.PROTECT,  # a notice is withdrawn, never deleted; its files stay referenced
+        related_name="attachments",
+    )
+    file = models.FileField(_("文件"), upload_to="announcements/%Y/%m/")
+    original_name = models.CharField(
+        _("原文件名"), max_length=200, help_text=_("下载时使用的文件名（已去掉路径和控制字符）。")
+    )
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("字节数"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通知公告附件")
+        verbose_name_plural = _("通知公告附件")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

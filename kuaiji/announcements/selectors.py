@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kuaiji.regions.scope import department_ids_in_scope
 
-from .models import Announcement
+from .models import Announcement, AnnouncementAttachment
 
 
 def current_announcements(*, now: datetime | None = None) -> QuerySet[Announcement]:
@@ -23,7 +23,7 @@ def current_announcements(*, now: datetime | None = None) -> QuerySet[Announceme
 
 
 def public_announcement(announcement_uuid: Any) -> Announcement:
-    found = current_announcements().filter(uuid=announcement_uuid).first()
+    found = current_announcements().filter(uuid=announcement_uuid).prefetch_related("attachments").first()
     if found is None:
         raise Http404("通知不存在或已过期")
     return found
@@ -41,4 +41,30 @@ def managed_announcement(staff: Any, announcement_uuid: Any) -> Announcement:
     found = announcements_managed_by(staff).filter(uuid=announcement_uuid).first()
     if found is None:
         raise Http404("通知不存在")
+    return found
+
+
+def public_attachment(announcement_uuid: Any, attachment_uuid: Any) -> AnnouncementAttachment:
+    """An attachment of a notice the public sees now: the same 404 for a missing attachment, one of another
+    notice, and one of a notice that is withdrawn, expired or not yet published."""
+    found = (
+        AnnouncementAttachment.objects.filter(
+            uuid=attachment_uuid,
+            announcement__in=current_announcements().filter(uuid=announcement_uuid).values("pk"),
+        )
+        .only("file", "original_name")
+        .first()
+    )
+    if found is None:
+        raise Http404("附件不存在或通知已过期")
+    return found
+
+
+def managed_attachment(staff: Any, announcement_uuid: Any, attachment_uuid: Any) -> AnnouncementAttachment:
+    """An attachment of a notice in the staff member's scope, in any state (to check before it shows)."""
+    found = AnnouncementAttachment.objects.filter(
+        uuid=attachment_uuid, announcement=managed_announcement(staff, announcement_uuid)
+    ).first()
+    if found is None:
+        raise Http404("附件不存在")
     return found

@@ -63,6 +63,9 @@ class AuditAction(models.TextChoices):
     ANNOUNCEMENT_PUBLISHED = "announcement.published", _("发布通知公告")
     ANNOUNCEMENT_UPDATED = "announcement.updated", _("修改通知公告")
     ANNOUNCEMENT_WITHDRAWN = "announcement.withdrawn", _("撤下通知公告")
+    ANNOUNCEMENT_ATTACHMENT_ADDED = "announcement.attachment_added", _("添加通知公告附件")
+    ANNOUNCEMENT_ATTACHMENT_REMOVED = "announcement.attachment_removed", _("删除通知公告附件")
+    NOTICE_VERSION_PUBLISHED = "notice.version_published", _("发布阅读须知新版本")
     # The audit log itself
     AUDIT_SEARCHED = "audit.searched", _("检索审计日志")
     AUDIT_PRUNED = "audit.pruned", _("清理过期审计日志")

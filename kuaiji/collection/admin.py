@@ -5,21 +5,21 @@ from .models import Notice, Submission
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    """Each edit of the notice is a new version: existing versions are read-only once published."""
+    """The versions of the notice, to read. New versions are saved on the staff page 阅读须知
+    (``announcements:reading_notice``), which keeps each version, checks that nobody saved one in between,
+    and audits it: one way in, so the admin does not add versions of its own."""
 
-    list_display = ["version", "title", "published_at"]
+    list_display = ["version", "title", "published_at", "created_by"]
+    readonly_fields = ["version", "title", "body", "published_at", "created_by"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["version", "title", "body", "published_at"] if obj is not None else []
+    def has_add_permission(self, request):
+        return False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            latest = Notice.objects.order_by("-version").first()
-            obj.version = (latest.version + 1) if latest else 1
-        super().save_model(request, obj, form, change)
+    def has_change_permission(self, request, obj=None):
+        return False
 
-    def get_exclude(self, request, obj=None):
-        return ["version"] if obj is None else []
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Submission)

@@ -19,6 +19,15 @@ class Notice(models.Model):
     title = models.CharField(_("标题"), max_length=100, default="信息登记须知")
     body = models.TextField(_("内容"), help_text=_("每段一行；空行分段。"))
     published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("保存这一版的工作人员；空：随系统发布的版本或早于记录发布人的版本。"),
+    )
 
     class Meta:
         verbose_name = _("阅读须知")

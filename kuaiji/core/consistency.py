@@ -4,7 +4,7 @@ Each function returns what it found wrong as :class:`Problem` rows, nothing when
 them writes. What they check:
 
 - every stored-file reference (an attachment, a submitted revision's attachments, an identity photo, an
-  uploaded register) has
+  uploaded register, an export, a notice's attachment) has
   its file in the default storage;
 - every file in the storage is referenced by a row (no orphan), apart from files younger than a grace
   period (an upload stores its file a moment before its row commits);
@@ -85,6 +85,12 @@ def referenced_files() -> Iterator[tuple[str, str]]:
 
     for name, uuid in ExportJob.objects.exclude(file="").values_list("file", "uuid").iterator(BATCH):
         yield name, f"export {uuid}"
+    from kuaiji.announcements.models import AnnouncementAttachment
+
+    for name, uuid in (
+        AnnouncementAttachment.objects.exclude(file="").values_list("file", "uuid").iterator(BATCH)
+    ):
+        yield name, f"announcement attachment {uuid}"
 
 
 def stored_files(storage: Storage | None = None) -> Iterator[tuple[str, datetime | None]]:

@@ -6,6 +6,7 @@ from django.utils.cache import patch_cache_control
 from .validators import has_control_characters
 
 IMPORT_UPLOAD_PATH = "/imports/"
+ANNOUNCEMENT_MANAGE_PATH = "/announcements/manage/"
 
 
 class RequestSizeLimitMiddleware:
@@ -13,7 +14,8 @@ class RequestSizeLimitMiddleware:
 
     Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts out of its count, so without this a client
     could stream an arbitrarily large upload to disk. Old registers (under /imports/, staff only) may be
-    larger: KUAIJI_MAX_IMPORT_BYTES.
+    larger: KUAIJI_MAX_IMPORT_BYTES; so may a notice's attachments (under /announcements/manage/, staff
+    only): KUAIJI_MAX_ANNOUNCEMENT_REQUEST_BYTES, each file then checked by the form.
     """
 
     def __init__(self, get_response):
@@ -24,11 +26,12 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = (
-            settings.KUAIJI_MAX_IMPORT_BYTES
-            if request.path.startswith(IMPORT_UPLOAD_PATH)
-            else settings.KUAIJI_MAX_REQUEST_BYTES
-        )
+        if request.path.startswith(IMPORT_UPLOAD_PATH):
+            limit = settings.KUAIJI_MAX_IMPORT_BYTES
+        elif request.path.startswith(ANNOUNCEMENT_MANAGE_PATH):
+            limit = settings.KUAIJI_MAX_ANNOUNCEMENT_REQUEST_BYTES
+        else:
+            limit = settings.KUAIJI_MAX_REQUEST_BYTES
         if length > limit:
             limit_mb = limit // (1024 * 1024)
             if request.path.startswith("/api/"):

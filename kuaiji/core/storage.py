@@ -29,6 +29,10 @@ _CONTENT_TYPES = {
     ".png": "image/png",
     ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xls": "application/vnd.ms-excel",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".zip": "application/zip",
     ".csv": "text/csv",
 }
 # Only images we re-encoded ourselves are shown inline, in our own pages.
