@@ -19,7 +19,7 @@ from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.collection.selectors import attachment_file_response, ordered_attachments
 from kuaiji.collection.services import PORTRAIT_SLOT
 from kuaiji.core.constants import DocumentType
-from kuaiji.core.exporting import export_response
+from kuaiji.core.exporting import export_response, filter_params
 from kuaiji.core.pagination import count_details, count_label
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
@@ -78,11 +78,8 @@ def search(request):
             "page": page,
             "count_label": count_label(page.paginator),
             "query": _query_without_page(request),
-            "query_items": [
-                (key, value)
-                for key, value in request.GET.items()
-                if key not in ("page", "format", "document_numbers")
-            ],
+            # The search's filters, for its export form (which sends them along with the format).
+            "export_params": filter_params(request.GET),
             "export_inline_rows": settings.KUAIJI_EXPORT_INLINE_ROWS,
             "may_export_full_numbers": may_export_full_numbers(staff),
         },
