@@ -22,7 +22,6 @@ from kuaiji.core.constants import DocumentType
 from kuaiji.core.exporting import export_response, filter_params
 from kuaiji.core.pagination import count_details, count_label
 from kuaiji.core.validators import mask_document_number, mask_mobile
-from kuaiji.regions.scope import scope_departments
 
 from . import selectors
 from .exports import DEPARTMENT_FILE_STEM, archive_export, department_export, department_in_scope
@@ -81,8 +80,6 @@ def search(request):
             "query": _query_without_page(request),
             # The search's filters, for its export form (which sends them along with the format).
             "export_params": filter_params(request.GET),
-            # 导出本部门人员: the departments in scope (read once a request already), one's own first chosen.
-            "export_departments": scope_departments(staff),
             "export_inline_rows": settings.KUAIJI_EXPORT_INLINE_ROWS,
             "may_export_full_numbers": may_export_full_numbers(staff),
         },
