@@ -71,9 +71,7 @@ def search(request):
         "archive/search.html",
         {
             "form": form,
-            "department_options": [
-                (department.pk, department.name) for department in form.fields["department"].queryset
-            ],
+            "department_options": form.department_options(),
             "rows": rows,
             "page": page,
             "count_label": count_label(page.paginator),
