@@ -37,6 +37,11 @@ class ArchiveSearchForm(forms.Form):
         department = cast("forms.ModelChoiceField[Department]", self.fields["department"])
         department.queryset = departments_in_scope(staff).order_by("division_id")
 
+    def department_options(self) -> list[tuple[int, str]]:
+        """The departments that can be chosen, as ``(id, name)`` for ``{% select_options %}``."""
+        department = cast("forms.ModelChoiceField[Department]", self.fields["department"])
+        return [(item.pk, item.name) for item in department.queryset or ()]
+
     def search_filters(self) -> dict:
         """Keyword arguments for ``selectors.search_archive`` (call after ``is_valid``)."""
         data = self.cleaned_data

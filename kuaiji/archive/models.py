@@ -39,6 +39,24 @@ class ArchiveRecord(ChoiceLabels, models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
     qualification_level = models.CharField(_("专业技术资格"), max_length=16, blank=True)
     education_level = models.CharField(_("全日制学历"), max_length=32, blank=True)
+    # Two answers the statistics count, copied from the current version's answers (``services.FACTS``)
+    # so that counting them reads a narrow column instead of each version's answers JSON (0025).
+    accounting_post = models.CharField(
+        _("会计专业技术职务"),
+        max_length=16,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("当前版本“专业技术资格”中的会计专业技术职务，供统计使用。"),
+    )
+    employer_nature = models.CharField(
+        _("单位性质"),
+        max_length=32,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("当前版本“工作单位”中的单位性质，供统计使用；无工作单位时为空。"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:

@@ -1,7 +1,10 @@
 """Writing the archive. Called by the review decision, inside its transaction."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kuaiji.regions.models import Department
@@ -11,6 +14,13 @@ from .models import ArchiveRecord, ArchiveVersion
 if TYPE_CHECKING:
     from kuaiji.accounts.models import User
     from kuaiji.collection.models import Revision, Submission
+
+# Answers copied onto the record as columns for the statistics (column: section, answer): read from the
+# answers by ``record_approval`` and, in SQL, by ``refill_answer_columns``.
+ANSWER_COLUMNS = {
+    "accounting_post": ("qualification", "accounting_post"),
+    "employer_nature": ("employer", "employer_nature"),
+}
 
 
 def record_approval(*, submission: "Submission", revision: "Revision", reviewer: "User") -> ArchiveVersion:
@@ -33,6 +43,10 @@ def record_approval(*, submission: "Submission", revision: "Revision", reviewer:
         "credit_code": employer.get("credit_code", ""),
         "qualification_level": answers.get("qualification", {}).get("qualification_level", ""),
         "education_level": answers.get("education", {}).get("level", ""),
+        **{
+            column: answers.get(section, {}).get(answer) or ""
+            for column, (section, answer) in ANSWER_COLUMNS.items()
+        },
         "updated_at": now,
     }
     record, _ = ArchiveRecord.objects.select_for_update().get_or_create(person=person, defaults=facts)
@@ -50,3 +64,29 @@ def record_approval(*, submission: "Submission", revision: "Revision", reviewer:
     record.current_version = version
     record.save()
     return version
+
+
+def refill_answer_columns(
+    *, record_model: Any = ArchiveRecord, version_model: Any = ArchiveVersion, batch_size: int = 5000
+) -> int:
+    """Set every record's ``ANSWER_COLUMNS`` from its current version's answers, ``batch_size`` records
+    an UPDATE (each its own statement, so a million records never hold one long lock); returns how many
+    records were read. Idempotent. The migration that added the columns calls it with its historical
+    models; ``manage.py refill_archive_answer_columns`` runs it again (e.g. after a rolling deploy, for
+    records the previous version approved while the migration ran)."""
+    last = record_model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    values = {
+        column: Coalesce(
+            Subquery(
+                version_model.objects.filter(pk=OuterRef("current_version_id")).values(
+                    value=KT(f"answers__{section}__{answer}")
+                )[:1]
+            ),
+            Value(""),
+        )
+        for column, (section, answer) in ANSWER_COLUMNS.items()
+    }
+    updated = 0
+    for start in range(0, last + 1, batch_size):
+        updated += record_model.objects.filter(pk__gte=start, pk__lt=start + batch_size).update(**values)
+    return updated

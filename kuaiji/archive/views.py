@@ -4,7 +4,7 @@ Every page reaches records through ``selectors`` (and so the scope layer), and e
 personal data writes an audit event."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -19,12 +19,12 @@ from kuaiji.collection.sections import SECTION_FORMS
 from kuaiji.collection.selectors import attachment_file_response, ordered_attachments
 from kuaiji.collection.services import PORTRAIT_SLOT
 from kuaiji.core.constants import DocumentType
-from kuaiji.core.exporting import export_response
+from kuaiji.core.exporting import export_response, filter_params
 from kuaiji.core.pagination import count_details, count_label
 from kuaiji.core.validators import mask_document_number, mask_mobile
 
 from . import selectors
-from .exports import archive_export
+from .exports import DEPARTMENT_FILE_STEM, archive_export, department_export, department_in_scope
 from .forms import ArchiveSearchForm
 
 QUALIFICATION_LABELS = dict(QualificationLevel.choices)
@@ -71,18 +71,13 @@ def search(request):
         "archive/search.html",
         {
             "form": form,
-            "department_options": [
-                (department.pk, department.name) for department in form.fields["department"].queryset
-            ],
+            "department_options": form.department_options(),
             "rows": rows,
             "page": page,
             "count_label": count_label(page.paginator),
             "query": _query_without_page(request),
-            "query_items": [
-                (key, value)
-                for key, value in request.GET.items()
-                if key not in ("page", "format", "document_numbers")
-            ],
+            # The search's filters, for its export form (which sends them along with the format).
+            "export_params": filter_params(request.GET),
             "export_inline_rows": settings.KUAIJI_EXPORT_INLINE_ROWS,
             "may_export_full_numbers": may_export_full_numbers(staff),
         },
@@ -231,5 +226,22 @@ def export(request):
         build=archive_export,
         audit_action=AuditAction.ARCHIVE_EXPORTED,
         file_stem="archive",
+        back_url=reverse("archive:search"),
+    )
+
+
+@require_GET
+@staff_required
+def department_export_view(request):
+    """部门人员导出: the personnel of the staff member's department or one below it, as XLSX or CSV
+    (``core.exporting``); the same 404 for another region's department as for one that does not exist."""
+    if department_in_scope(request.user, request.GET.get("department", "")) is None:
+        raise Http404
+    return export_response(
+        request,
+        kind="department_personnel",
+        build=department_export,
+        audit_action=AuditAction.ARCHIVE_EXPORTED,
+        file_stem=DEPARTMENT_FILE_STEM,
         back_url=reverse("archive:search"),
     )

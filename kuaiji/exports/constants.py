@@ -18,3 +18,4 @@ class ExportState(models.TextChoices):
 class ExportKind(models.TextChoices):
     ARCHIVE_SEARCH = "archive_search", _("人员档案检索结果")
     REVIEW_QUEUE = "review_queue", _("审核队列")
+    DEPARTMENT_PERSONNEL = "department_personnel", _("部门人员")

@@ -29,11 +29,12 @@ from .models import ExportJob
 def _source(job: ExportJob) -> tuple[ListExport, str]:
     """What the job's kind holds, read now with the requester's scope (their department may have
     changed since they asked: the file shows what they may see when it is made), and the file's stem."""
-    from kuaiji.archive.exports import archive_export
+    from kuaiji.archive.exports import DEPARTMENT_FILE_STEM, archive_export, department_export
     from kuaiji.review.exports import queue_export
 
     builds = {
         ExportKind.ARCHIVE_SEARCH: (archive_export, "archive"),
+        ExportKind.DEPARTMENT_PERSONNEL: (department_export, DEPARTMENT_FILE_STEM),
         ExportKind.REVIEW_QUEUE: (queue_export, "review-queue"),
     }
     if job.kind not in builds:

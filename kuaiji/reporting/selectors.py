@@ -1,7 +1,8 @@
 """The statistics dashboard (统计分析): a few aggregate queries over what the staff member may see.
 
-Personnel: the archive records in scope, by department, qualification, education, sex and age band (sex
-and birth year read from the GB 11643 number in SQL; other documents count as 未知). Collections:
+Personnel: the archive records in scope, by department, qualification, education, accounting post, unit
+nature, sex and age band (sex and birth year read from the GB 11643 number in SQL; other documents count
+as 未知; the post and the unit nature are the record's copies of those answers, decision 0025). Collections:
 submissions in scope per month and kind. Review: what is pending now, and for the decisions of the last
 ``REVIEW_DAYS`` days the median and 95th-percentile review time in working days (submitted → decided) and
 the share decided by the due date, per department and per reviewer.
@@ -14,13 +15,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Substr, TruncMonth
 from django.utils import timezone
 
 from kuaiji.archive.selectors import records_visible_to
 from kuaiji.calendar.selectors import WorkingDayTable
-from kuaiji.collection.constants import EducationLevel, QualificationLevel, Status, SubmissionKind
+from kuaiji.collection.constants import (
+    AccountingPost,
+    EducationLevel,
+    EmployerNature,
+    QualificationLevel,
+    Status,
+    SubmissionKind,
+)
 from kuaiji.core.constants import DocumentType
 from kuaiji.regions.scope import department_ids_in_scope
 from kuaiji.review.models import Decision
@@ -36,6 +44,9 @@ AGE_BANDS = (
     (60, 200, "60 岁及以上"),
 )
 UNKNOWN = "未知"
+NOT_ANSWERED = "未填写"
+# The unit nature's group for records without a work unit (the archive shows 无工作单位 for them too).
+NO_EMPLOYER = "-"
 
 
 @dataclass
@@ -48,9 +59,13 @@ class Figure:
     rows: list[list[Any]] = field(default_factory=list)
 
 
-def _counted(rows: Any, labels: dict[str, Any] | None = None) -> list[list[Any]]:
+def _counted(rows: Any, labels: dict[str, Any] | None = None, *, blank: str = UNKNOWN) -> list[list[Any]]:
+    """``(key, count)`` rows as ``[label, count]``: with ``labels`` (a choice table) in the table's order,
+    then codes it does not know (shown as they are), then the blank one as ``blank``."""
     labels = labels or {}
-    return [[str(labels.get(key, key) or UNKNOWN), count] for key, count in rows]
+    order = {key: index for index, key in enumerate(labels)}
+    ordered = sorted(rows, key=lambda row: (row[0] in ("", None), order.get(row[0], len(order))))
+    return [[str(labels.get(key, key) or blank), count] for key, count in ordered]
 
 
 def personnel_figures(staff: Any, *, today: date | None = None) -> list[Figure]:
@@ -63,6 +78,13 @@ def personnel_figures(staff: Any, *, today: date | None = None) -> list[Figure]:
         records.values_list("qualification_level").annotate(n=Count("id")).order_by("qualification_level")
     )
     by_education = records.values_list("education_level").annotate(n=Count("id")).order_by("education_level")
+    by_post = records.values_list("accounting_post").annotate(n=Count("id")).order_by()
+    nature = Case(
+        When(Q(employer_nature="") & Q(employer_name=""), then=Value(NO_EMPLOYER)),
+        default=F("employer_nature"),
+        output_field=CharField(),
+    )
+    by_nature = records.annotate(nature=nature).values_list("nature").annotate(n=Count("id")).order_by()
     resident = Q(document_type=DocumentType.RESIDENT_ID)
     # The 17th character's parity is the sex; characters 7–10 the birth year (GB 11643).
     sex = Case(
@@ -113,6 +135,20 @@ def personnel_figures(staff: Any, *, today: date | None = None) -> list[Figure]:
             "全日制学历",
             ["全日制学历", "人数"],
             _counted(by_education, dict(EducationLevel.choices)),
+        ),
+        Figure(
+            "accounting_post",
+            "会计专业技术职务",
+            ["会计专业技术职务", "人数"],
+            _counted(by_post, dict(AccountingPost.choices), blank=NOT_ANSWERED),
+        ),
+        Figure(
+            "employer_nature",
+            "单位性质",
+            ["单位性质", "人数"],
+            _counted(
+                by_nature, {**dict(EmployerNature.choices), NO_EMPLOYER: "无工作单位"}, blank=NOT_ANSWERED
+            ),
         ),
         Figure("sex", "性别", ["性别", "人数"], _counted(by_sex)),
         Figure(

@@ -15,7 +15,17 @@ from kuaiji.audit.services import record_event
 
 from . import selectors
 
-CHARTED = {"department", "qualification", "education", "sex", "age", "months", "backlog"}
+CHARTED = {
+    "department",
+    "qualification",
+    "education",
+    "accounting_post",
+    "employer_nature",
+    "sex",
+    "age",
+    "months",
+    "backlog",
+}
 
 
 @require_GET

@@ -318,6 +318,17 @@ def test_whole_numbers_only_for_department_and_platform_admins_who_ask(make_reco
     assert rows[1][1] == record.document_number
 
 
+def test_the_search_pages_export_form_carries_its_filters(make_record, reviewer_for):
+    make_record(full_name="林晓芸")
+    county = reviewer_for("630102")
+    page = county.get(reverse("archive:search"), {"name": "林", "education_level": "bachelor", "page": "1"})
+    form = page.content.decode()
+    form = form[form.index('aria-label="导出"') : form.index("</form>", form.index('aria-label="导出"'))]
+    assert '<input type="hidden" name="name" value="林">' in form
+    assert '<input type="hidden" name="education_level" value="bachelor">' in form
+    assert 'name="page"' not in form
+
+
 def test_a_large_export_is_offered_in_the_background(make_record, reviewer_for, settings):
     settings.KUAIJI_EXPORT_INLINE_ROWS = 2
     for _ in range(3):

@@ -1,5 +1,7 @@
-"""The dashboard's figures against a small data set counted by hand, within each staff member's scope;
-the page draws its charts from the same numbers and the XLSX holds them too."""
+"""The dashboard's figures against a small data set counted by hand, within each staff member's scope
+(personnel by department, qualification, education, accounting post, unit nature, sex and age band); the
+page draws its charts from the same numbers, the XLSX holds them too, and the page costs a fixed number of
+queries whatever the rows."""
 
 import io
 import random
@@ -109,3 +111,67 @@ def test_the_vendored_echarts_is_the_npm_package_the_lock_names():
     assert (
         root / "kuaiji" / "static" / "vendor" / "echarts" / "echarts.min.js"
     ).read_bytes() == npm.read_bytes()
+
+
+def test_personnel_by_accounting_post_and_unit_nature_in_scope(make_record, reviewer_for):
+    for post, nature, employer in (
+        ("accountant", "private_enterprise", "西宁虚构商贸有限公司"),
+        ("accountant", "government", "西宁市虚构局"),
+        ("clerk", "state_enterprise", "西宁虚构能源有限公司"),
+        ("none", "", ""),  # no work unit
+        ("", "", "西宁虚构商贸有限公司"),  # archived before the answers were copied: neither filled in
+    ):
+        make_record(accounting_post=post, employer_nature=nature, employer_name=employer)
+    make_record("632801", accounting_post="senior", employer_nature="government")  # 格尔木
+    county = reviewer_for("630102").staff
+    figures = selectors.personnel_figures(county, today=TODAY)
+    # In the order of the choices, then what was not filled in.
+    assert figure(figures, "accounting_post") == [["无", 1], ["会计员", 1], ["会计师", 2], ["未填写", 1]]
+    assert figure(figures, "employer_nature") == [
+        ["机关", 1],
+        ["国有企业", 1],
+        ["民营企业", 1],
+        ["无工作单位", 1],
+        ["未填写", 1],
+    ]
+
+    province = reviewer_for("630000").staff
+    figures = selectors.personnel_figures(province, today=TODAY)
+    assert dict(figure(figures, "accounting_post"))["高级会计师"] == 1
+    assert dict(figure(figures, "employer_nature"))["机关"] == 2
+    for key in ("accounting_post", "employer_nature"):  # the same people as the other figures
+        assert sum(count for _, count in figure(figures, key)) == 6
+
+
+def test_the_page_and_the_workbook_show_the_post_and_the_unit_nature(make_record, reviewer_for):
+    make_record(accounting_post="assistant", employer_nature="public_institution")
+    make_record("632801", accounting_post="senior", employer_nature="government")
+    county = reviewer_for("630102")
+    page = county.get(reverse("reporting:dashboard")).content.decode()
+    assert 'data-chart="accounting_post"' in page and 'data-chart="employer_nature"' in page
+    assert "助理会计师" in page and "事业单位" in page and "高级会计师" not in page
+    sheets = CalamineWorkbook.from_filelike(io.BytesIO(county.get(reverse("reporting:download")).content))
+    assert sheets.get_sheet_by_name("会计专业技术职务").to_python() == [
+        ["会计专业技术职务", "人数"],
+        ["助理会计师", 1],
+    ]
+    assert sheets.get_sheet_by_name("单位性质").to_python() == [["单位性质", "人数"], ["事业单位", 1]]
+
+
+# The page: the user with their roles, the OTP device, the scope (one recursive read), one aggregate per
+# personnel figure (department, qualification, education, accounting post, unit nature, sex, age: 7),
+# submissions per month, the decisions, the backlog, the audit row. The working-day table comes from the
+# reference cache after the first request. The post and the unit nature added two (12 before).
+DASHBOARD_QUERIES = 14
+
+
+def test_the_dashboard_costs_a_fixed_number_of_queries(make_record, reviewer_for, django_assert_num_queries):
+    for code in ("630102", "630102", "632801"):
+        make_record(code, accounting_post="clerk", employer_nature="government")
+    province = reviewer_for("630000")
+    province.get(reverse("reporting:dashboard"))
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert province.get(reverse("reporting:dashboard")).status_code == 200
+    make_record("632801", accounting_post="senior", employer_nature="other")  # more rows, more groups
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert province.get(reverse("reporting:dashboard")).status_code == 200
