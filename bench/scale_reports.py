@@ -99,7 +99,11 @@ def run(*, province_staff, county_staff) -> None:
             f"{peak:.0f} MB  ({size / 1e6:.0f} MB file)"
         )
     from kuaiji.reporting import selectors
+    from kuaiji.reporting.services import refresh_statistics
 
+    # The worker's refresh of the summary tables (decision 0026), which the figures below then read.
+    seconds = refresh_statistics().seconds
+    print(f"[postgresql] dashboard: summary tables refreshed (the worker's task) in {seconds:.1f} s")
     for scope, staff in (("county", county_staff), ("province", province_staff)):
         for name, query in (
             ("personnel figures", selectors.personnel_figures),

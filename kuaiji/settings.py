@@ -279,6 +279,8 @@ KUAIJI_MAX_REQUEST_BYTES = env_int("KUAIJI_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 # KUAIJI_EXPORT_KEEP_DAYS and then deleted (prune_expired_exports).
 KUAIJI_EXPORT_INLINE_ROWS = env_int("KUAIJI_EXPORT_INLINE_ROWS", 10_000)
 KUAIJI_EXPORT_KEEP_DAYS = env_int("KUAIJI_EXPORT_KEEP_DAYS", 7)
+# 统计分析 shows summary tables; a dashboard opened when they are older than this queues a refresh.
+KUAIJI_STATISTICS_MAX_AGE = timedelta(minutes=env_int("KUAIJI_STATISTICS_MAX_AGE_MINUTES", 10))
 # An old register (原有人员导入, staff only: the view checks who asks before the body is read).
 KUAIJI_MAX_IMPORT_BYTES = env_int("KUAIJI_MAX_IMPORT_BYTES", 100 * 1024 * 1024)
 # 通知公告's attachments (staff only): so many files of at most so many bytes each; the request that

@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, Substr, TruncMonth
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from kuaiji.archive.selectors import records_visible_to
 from kuaiji.calendar.selectors import WorkingDayTable
 from kuaiji.collection.constants import (
     AccountingPost,
@@ -29,10 +27,12 @@ from kuaiji.collection.constants import (
     Status,
     SubmissionKind,
 )
-from kuaiji.core.constants import DocumentType
 from kuaiji.regions.scope import department_ids_in_scope
 from kuaiji.review.models import Decision
 from kuaiji.review.scope import submissions_visible_to
+
+from .dimensions import NO_EMPLOYER
+from .models import PersonnelCount, SubmissionCount
 
 REVIEW_DAYS = 90
 MONTHS = 12
@@ -45,8 +45,6 @@ AGE_BANDS = (
 )
 UNKNOWN = "未知"
 NOT_ANSWERED = "未填写"
-# The unit nature's group for records without a work unit (the archive shows 无工作单位 for them too).
-NO_EMPLOYER = "-"
 
 
 @dataclass
@@ -68,122 +66,98 @@ def _counted(rows: Any, labels: dict[str, Any] | None = None, *, blank: str = UN
     return [[str(labels.get(key, key) or blank), count] for key, count in ordered]
 
 
+def _personnel_counts(scope: list[int]) -> tuple[list[tuple[str, int]], dict[str, dict[str, int]]]:
+    """From the summary (decision 0026): people per department name, and per dimension and value."""
+    counts = PersonnelCount.objects.filter(department__in=scope)
+    by_department = list(
+        counts.filter(dimension="qualification")  # every record has one value on each dimension
+        .values_list("department__name")
+        .annotate(n=Sum("n"))
+        .order_by("-n", "department__name")
+    )
+    by_dimension: dict[str, dict[str, int]] = defaultdict(dict)
+    for dimension, value, n in counts.values_list("dimension", "value").annotate(n=Sum("n")).order_by():
+        by_dimension[dimension][value] = n
+    return by_department, by_dimension
+
+
+def _age_bands(birth_years: dict[str, int], today: date) -> list[list[Any]]:
+    bands = dict.fromkeys([label for _, _, label in AGE_BANDS], 0)
+    unknown = 0
+    for year, n in birth_years.items():
+        age = today.year - int(year) if year.isdigit() else None
+        label = next(
+            (label for low, high, label in AGE_BANDS if age is not None and low <= age <= high), None
+        )
+        if label is None:
+            unknown += n
+        else:
+            bands[label] += n
+    return [[label, n] for label, n in bands.items()] + ([[UNKNOWN, unknown]] if unknown else [])
+
+
+def _sexes(digits: dict[str, int]) -> list[list[Any]]:
+    sexes = {"女": 0, "男": 0, UNKNOWN: 0}
+    for digit, n in digits.items():  # the 17th character of a resident ID; "" for other documents
+        parity = int(digit) % 2 if digit.isdigit() else None
+        sexes["男" if parity == 1 else "女" if parity == 0 else UNKNOWN] += n
+    return [[label, n] for label, n in sexes.items() if n]
+
+
 def personnel_figures(staff: Any, *, today: date | None = None) -> list[Figure]:
+    """The archive's people in scope, as the summary last counted them (``services.fresh_snapshot``)."""
     today = today or timezone.localdate()
-    records = records_visible_to(staff)
-    by_department = (
-        records.values_list("department__name").annotate(n=Count("id")).order_by("-n", "department__name")
-    )
-    by_qualification = (
-        records.values_list("qualification_level").annotate(n=Count("id")).order_by("qualification_level")
-    )
-    by_education = records.values_list("education_level").annotate(n=Count("id")).order_by("education_level")
-    by_post = records.values_list("accounting_post").annotate(n=Count("id")).order_by()
-    nature = Case(
-        When(Q(employer_nature="") & Q(employer_name=""), then=Value(NO_EMPLOYER)),
-        default=F("employer_nature"),
-        output_field=CharField(),
-    )
-    by_nature = records.annotate(nature=nature).values_list("nature").annotate(n=Count("id")).order_by()
-    resident = Q(document_type=DocumentType.RESIDENT_ID)
-    # The 17th character's parity is the sex; characters 7–10 the birth year (GB 11643).
-    sex = Case(
-        When(resident & Q(sex_digit__in=list("13579")), then=Value("男")),
-        When(resident & Q(sex_digit__in=list("02468")), then=Value("女")),
-        default=Value(UNKNOWN),
-        output_field=CharField(),
-    )
-    by_sex = (
-        records.annotate(sex_digit=Substr("document_number", 17, 1))
-        .annotate(sex=sex)
-        .values_list("sex")
-        .annotate(n=Count("id"))
-        .order_by("sex")
-    )
-    # Cast only what is a resident ID (a passport's letters would not cast).
-    birth_year = Case(
-        When(resident, then=Cast(Substr("document_number", 7, 4), IntegerField())), default=None
-    )
-    band = Case(
-        *(
-            When(
-                resident & Q(birth_year__gte=today.year - high, birth_year__lte=today.year - low),
-                then=Value(label),
-            )
-            for low, high, label in AGE_BANDS
-        ),
-        default=Value(UNKNOWN),
-        output_field=CharField(),
-    )
-    by_age = dict(
-        records.annotate(birth_year=birth_year)
-        .annotate(band=band)
-        .values_list("band")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    by_department, by = _personnel_counts(department_ids_in_scope(staff))
     return [
         Figure("department", "各会计管理部门的人员", ["会计管理部门", "人数"], _counted(by_department)),
         Figure(
             "qualification",
             "专业技术资格",
             ["专业技术资格", "人数"],
-            _counted(by_qualification, dict(QualificationLevel.choices)),
+            _counted(by["qualification"].items(), dict(QualificationLevel.choices)),
         ),
         Figure(
             "education",
             "全日制学历",
             ["全日制学历", "人数"],
-            _counted(by_education, dict(EducationLevel.choices)),
+            _counted(by["education"].items(), dict(EducationLevel.choices)),
         ),
         Figure(
             "accounting_post",
             "会计专业技术职务",
             ["会计专业技术职务", "人数"],
-            _counted(by_post, dict(AccountingPost.choices), blank=NOT_ANSWERED),
+            _counted(by["accounting_post"].items(), dict(AccountingPost.choices), blank=NOT_ANSWERED),
         ),
         Figure(
             "employer_nature",
             "单位性质",
             ["单位性质", "人数"],
             _counted(
-                by_nature, {**dict(EmployerNature.choices), NO_EMPLOYER: "无工作单位"}, blank=NOT_ANSWERED
+                by["employer_nature"].items(),
+                {**dict(EmployerNature.choices), NO_EMPLOYER: "无工作单位"},
+                blank=NOT_ANSWERED,
             ),
         ),
-        Figure("sex", "性别", ["性别", "人数"], _counted(by_sex)),
-        Figure(
-            "age",
-            "年龄",
-            ["年龄段", "人数"],
-            [[label, by_age.get(label, 0)] for _, _, label in AGE_BANDS]
-            + ([[UNKNOWN, by_age[UNKNOWN]]] if by_age.get(UNKNOWN) else []),
-        ),
+        Figure("sex", "性别", ["性别", "人数"], _sexes(by["sex_digit"])),
+        Figure("age", "年龄", ["年龄段", "人数"], _age_bands(by["birth_year"], today)),
     ]
 
 
 def submission_months(staff: Any, *, today: date | None = None) -> Figure:
-    """Submissions (first collections, changes, transfers) per month of submission, the last ``MONTHS``."""
+    """Submissions (first collections, changes, transfers) per month of submission, the last ``MONTHS``,
+    from the summary: routed to a department in scope or released by one (as ``submissions_visible_to``)."""
     today = today or timezone.localdate()
     months_back = today.year * 12 + today.month - 1 - (MONTHS - 1)
     first = date(months_back // 12, months_back % 12 + 1, 1)
-    counts: dict[tuple[str, str], int] = {}
+    scope = department_ids_in_scope(staff)
     rows = (
-        submissions_visible_to(staff)
-        .filter(submitted_at__date__gte=first)
-        .annotate(month=TruncMonth("submitted_at"))
+        SubmissionCount.objects.filter(Q(department__in=scope) | Q(releasing_department__in=scope))
+        .filter(month__gte=first)
         .values_list("month", "kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
-    for month, kind, count in rows:
-        counts[
-            (
-                timezone.localtime(month).strftime("%Y-%m")
-                if timezone.is_aware(month)
-                else month.strftime("%Y-%m"),
-                kind,
-            )
-        ] = count
+    counts = {(month.strftime("%Y-%m"), kind): n for month, kind, n in rows}
     months = []
     cursor = first
     while cursor <= today:

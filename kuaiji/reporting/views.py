@@ -3,6 +3,7 @@ XLSX. Both audited; both within the staff member's scope."""
 
 import io
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from kuaiji.accounts.permissions import staff_required
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 
-from . import selectors
+from . import selectors, services
 
 CHARTED = {
     "department",
@@ -31,6 +32,7 @@ CHARTED = {
 @require_GET
 @staff_required
 def dashboard(request):
+    snapshot = services.fresh_snapshot()
     figures = selectors.dashboard(request.user)
     record_event(action=AuditAction.STATISTICS_VIEWED, actor=request.user, request=request)
     charts = {
@@ -39,7 +41,15 @@ def dashboard(request):
         if figure.key in CHARTED
     }
     return render(
-        request, "reporting/dashboard.html", {"figures": figures, "charts": charts, "charted": CHARTED}
+        request,
+        "reporting/dashboard.html",
+        {
+            "figures": figures,
+            "charts": charts,
+            "charted": CHARTED,
+            "snapshot": snapshot,
+            "max_age_minutes": int(settings.KUAIJI_STATISTICS_MAX_AGE.total_seconds() // 60),
+        },
     )
 
 
@@ -48,6 +58,7 @@ def dashboard(request):
 def download(request):
     import xlsxwriter
 
+    services.fresh_snapshot()
     figures = selectors.dashboard(request.user)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
