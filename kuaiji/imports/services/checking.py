@@ -138,9 +138,11 @@ def _against_file_and_database(batch: ImportBatch, results: list[tuple[int, list
         .values_list("document_type", "document_number", "line")
     ):
         earlier.setdefault(_key(document_type, number), line)  # the first line it was on
+    types = {check.values["document_type"] for check in valid}
     holders = {
         _key(h.document_type, h.document_number): h
-        for h in LegacyHolder.objects.filter(document_number__in=numbers).only(
+        # Both keys: the unique index leads with the type (by the number alone it was a scan a chunk).
+        for h in LegacyHolder.objects.filter(document_type__in=types, document_number__in=numbers).only(
             "document_type", "document_number", "full_name"
         )
     }

@@ -25,6 +25,7 @@ from kuaiji.imports import selectors, services
 from kuaiji.imports.constants import BatchState, RowOutcome
 from kuaiji.imports.models import ImportBatch, ImportRow
 from kuaiji.imports.selectors import REASON_COLUMN
+from kuaiji.imports.services import importing
 
 rng = random.Random(2026)
 
@@ -217,15 +218,15 @@ def test_an_import_stopped_midway_is_resumed_without_duplicates(monkeypatch):
     services.start_import(ImportBatch.objects.get(pk=batch.pk), enqueue=False)
 
     calls = {"n": 0}
-    real_bulk_create = LegacyHolder.objects.bulk_create
+    real_insert = importing._insert_and_link  # the people of a chunk, whatever the database
 
     def dies_on_the_second_chunk(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             raise ConnectionError("the database went away")
-        return real_bulk_create(*args, **kwargs)
+        return real_insert(*args, **kwargs)
 
-    monkeypatch.setattr(LegacyHolder.objects, "bulk_create", dies_on_the_second_chunk)
+    monkeypatch.setattr(importing, "_insert_and_link", dies_on_the_second_chunk)
     with pytest.raises(ConnectionError):
         services.import_batch(batch.pk, chunk_rows=3)
     monkeypatch.undo()
@@ -300,3 +301,34 @@ def test_the_command_checks_and_imports_with_a_corrected_mapping(tmp_path, capsy
     assert "已导入: 1" in out and "不予导入: 1" in out
     assert LegacyHolder.objects.get().document_number == number
     assert report.exists()
+
+
+def test_a_number_taken_between_the_check_and_the_import_is_a_conflict_never_overwritten(db):
+    """Lines 2–4: one whose number another import took under another name meanwhile (a conflict naming
+    that name), one taken under the same name (linked to that person), one nobody took (imported)."""
+    taken, same, free = (person_id() for _ in range(3))
+    text = f"姓名,证件号码\n王甲,{taken}\n李乙,{same}\n赵丙,{free}\n"
+    batch = services.upload_register(handle=csv_file(text), name="late.csv")
+    services.confirm_mapping(batch, mapping=batch.column_mapping, enqueue=False)
+    services.check_batch(batch.pk)
+    other = LegacyHolder.objects.create(
+        document_number=taken, full_name="王𪚥", source_file="other.csv", source_row=9
+    )
+    earlier = LegacyHolder.objects.create(
+        document_number=same, full_name="李乙", source_file="other.csv", source_row=10
+    )
+    services.start_import(ImportBatch.objects.get(pk=batch.pk), enqueue=False)
+
+    done = services.import_batch(batch.pk)
+
+    assert done.state == BatchState.DONE and done.rows_imported == 2
+    conflict = outcome_of(batch, 2)
+    assert conflict.outcome == RowOutcome.CONFLICT and "王𪚥" in conflict.reason
+    assert conflict.column == "姓名" and conflict.holder is None
+    other.refresh_from_db()
+    assert other.full_name == "王𪚥" and other.source_file == "other.csv"  # never overwritten
+    assert outcome_of(batch, 3).holder == earlier and outcome_of(batch, 3).outcome == RowOutcome.IMPORTED
+    imported = outcome_of(batch, 4)
+    assert imported.outcome == RowOutcome.IMPORTED and imported.holder.full_name == "赵丙"
+    assert imported.holder.source_file == "late.csv" and imported.holder.source_row == 4
+    assert LegacyHolder.objects.count() == 3
