@@ -67,6 +67,12 @@ def files(tmp_path) -> dict[str, Path]:
     return {"pdf": pdf, "disguised": disguised}
 
 
+def assert_big_enough(locator, *, height: float) -> None:
+    """A field at least ``height`` CSS pixels tall (so it can be read and tapped on a phone)."""
+    box = locator.bounding_box()
+    assert box is not None and box["height"] >= height, (locator, box)
+
+
 def open_manage_page(page: Page) -> None:
     page.get_by_role("navigation", name="工作人员").get_by_role("link", name="通知公告").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("通知公告管理")
@@ -81,6 +87,8 @@ def test_a_notice_is_published_with_an_attachment_a_visitor_downloads(page: Page
     form = page.get_by_role("main")
     field(page, "标题").fill(TITLE)
     field(page, "正文").fill(BODY)
+    for label in ("发布时间", "截止时间"):
+        assert_big_enough(field(page, label), height=44)
     attachments = page.get_by_label("添加附件")
     expect(attachments).to_have_attribute("accept", re.compile(r"\.pdf"))
     attachments.set_input_files([str(files["pdf"]), str(files["disguised"])])
@@ -120,7 +128,9 @@ def test_a_notice_is_published_with_an_attachment_a_visitor_downloads(page: Page
     row.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("修改通知")
     expect(page.locator(".announcement-attachments")).to_contain_text(PDF_NAME)
-    expect(page.get_by_label(re.compile(f"删除“{re.escape(PDF_NAME)}”"))).not_to_be_checked()
+    remove = page.get_by_label(re.compile(f"删除“{re.escape(PDF_NAME)}”"))
+    expect(remove).not_to_be_checked()
+    assert_big_enough(remove, height=24)
     shot(page, "edit-with-attachment")
 
     # A visitor, signed out, reads it from the public list.
