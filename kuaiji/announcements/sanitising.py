@@ -1,6 +1,9 @@
 """The HTML a notice may hold, cleaned with nh3 (ammonia): paragraphs, headings, lists, tables, emphasis
 and links (http, https, mailto). Scripts, styles, event handlers and other URL schemes are removed."""
 
+import re
+from html import unescape
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -18,3 +21,15 @@ def clean_notice_html(html: str) -> str:
 
         html = "".join(f"<p>{escape(line.strip())}</p>" for line in html.splitlines() if line.strip())
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES).strip()
+
+
+_PLAIN_PARAGRAPHS = re.compile(r"(?:<p>[^<>]*</p>)+")
+
+
+def editable_notice_text(html: str) -> str:
+    """What the edit form shows for a stored body: the lines a person typed when the body is only the
+    paragraphs ``clean_notice_html`` made from plain text (so editing never shows them ``<p>`` markup),
+    the HTML itself otherwise."""
+    if not _PLAIN_PARAGRAPHS.fullmatch(html):
+        return html
+    return "\n".join(unescape(part) for part in re.findall(r"<p>([^<>]*)</p>", html))

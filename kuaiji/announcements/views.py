@@ -18,6 +18,7 @@ from kuaiji.core.storage import private_file_response
 from . import selectors, services
 from .forms import AnnouncementForm, ReadingNoticeForm
 from .permissions import may_edit_reading_notice
+from .sanitising import editable_notice_text
 
 PUBLIC_PAGE_SIZE = 30
 ADMIN = StaffRole.DEPARTMENT_ADMIN
@@ -126,7 +127,7 @@ def edit(request, announcement_uuid):
     announcement = selectors.managed_announcement(request.user, announcement_uuid)
     initial = {
         "title": announcement.title,
-        "body": announcement.body,
+        "body": editable_notice_text(announcement.body),
         "department": announcement.department_id,
         "publish_at": timezone.localtime(announcement.publish_at),
         "expire_at": timezone.localtime(announcement.expire_at) if announcement.expire_at else None,

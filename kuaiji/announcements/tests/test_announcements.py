@@ -10,7 +10,7 @@ import pytest
 
 from kuaiji.accounts.constants import StaffRole
 from kuaiji.announcements.models import Announcement
-from kuaiji.announcements.sanitising import clean_notice_html
+from kuaiji.announcements.sanitising import clean_notice_html, editable_notice_text
 from kuaiji.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,16 @@ def test_the_html_keeps_what_a_notice_needs_and_nothing_else():
     assert "<h3>标题</h3>" in cleaned and 'href="https://czt.qinghai.gov.cn/"' in cleaned
     # Plain text (no tag) becomes paragraphs, escaped.
     assert clean_notice_html("第一段\n\n第二段 & 更多") == "<p>第一段</p><p>第二段 &amp; 更多</p>"
+
+
+def test_a_body_typed_as_lines_is_edited_as_lines_and_html_as_html():
+    typed = "各会计人员：\n请于 3月31日 前完成“信息采集” & 核对。\n李𪚥 负责答疑"
+    stored = clean_notice_html(typed)
+    assert "<p>" in stored
+    assert editable_notice_text(stored) == typed.replace("\n\n", "\n")
+    assert clean_notice_html(editable_notice_text(stored)) == stored  # saving again changes nothing
+    rich = clean_notice_html("<p>见<strong>附件</strong></p><ul><li>一</li></ul>")
+    assert editable_notice_text(rich) == rich
 
 
 def test_a_department_admin_publishes_for_their_scope_and_the_public_reads_it(
