@@ -85,6 +85,11 @@ EMPLOYER_TRADES = (
 )
 EDUCATION = (("bachelor", 0.45), ("junior_college", 0.35), ("master", 0.08), ("secondary_vocational", 0.12))
 QUALIFICATION = (("none", 0.35), ("junior", 0.40), ("intermediate", 0.20), ("senior", 0.05))
+NATURE = (
+    ("private_enterprise", 0.55), ("state_enterprise", 0.15), ("government", 0.1),
+    ("public_institution", 0.12), ("other", 0.08),
+)  # fmt: skip
+POST = (("none", 0.3), ("clerk", 0.25), ("assistant", 0.25), ("accountant", 0.15), ("senior", 0.05))
 
 
 def _stats(samples: list[float]) -> tuple[float, float]:
@@ -220,7 +225,9 @@ class _People:
         return f"{self.rng.choice(MOBILE_PREFIXES)}{suffix:08d}"
 
 
-def _answers(rng, *, name, birth, sex, mobile, county, department_id, employer, education, qualification):
+def _answers(
+    rng, *, name, birth, sex, mobile, county, department_id, employer, education, qualification, nature, post
+):
     return json.dumps(
         {
             "personal": {
@@ -237,13 +244,13 @@ def _answers(rng, *, name, birth, sex, mobile, county, department_id, employer, 
                 "has_employer": True,
                 "employer_name": employer[0],
                 "credit_code": employer[1],
-                "employer_nature": "private_enterprise",
+                "employer_nature": nature,
                 "management_department": department_id,
                 "department_post": "财务部 会计",
                 "started_accounting_on": f"{min(birth.year + 22, 2024)}-07",
             },
             "education": {"level": education, "school": "虚构财经大学", "major": "会计学"},
-            "qualification": {"qualification_level": qualification},
+            "qualification": {"qualification_level": qualification, "accounting_post": post},
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -271,7 +278,7 @@ REVISION_COLUMNS = (
 RECORD_COLUMNS = (
     "id", "uuid", "person_id", "current_version_id", "full_name", "document_type", "document_number",
     "mobile", "department_id", "employer_name", "credit_code", "qualification_level", "education_level",
-    "updated_at",
+    "updated_at", "accounting_post", "employer_nature",
 )  # fmt: skip
 VERSION_COLUMNS = ("id", "record_id", "number", "revision_id", "answers", "approved_by_id", "approved_at")
 NULL = "\\N"
@@ -354,10 +361,11 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             employer = rng.choice(people.employers[county])
             education = _weighted(rng, EDUCATION)
             qualification = _weighted(rng, QUALIFICATION)
+            nature, post = _weighted(rng, NATURE), _weighted(rng, POST)
             answers = _answers(
                 rng, name=name, birth=birth, sex=sex, mobile=mobile, county=county,
                 department_id=department.pk, employer=employer, education=education,
-                qualification=qualification,
+                qualification=qualification, nature=nature, post=post,
             )  # fmt: skip
             approved = joined + timedelta(days=rng.randint(3, 40))
             approved = min(approved, now)
@@ -385,7 +393,7 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
             versions.write(pk, pk, "1", pk, answers, approver, approved.isoformat())
             records.write(
                 pk, _uuid(rng), user_id, pk, name, "resident_id", number, mobile, str(department.pk),
-                employer[0], employer[1], qualification, education, approved.isoformat(),
+                employer[0], employer[1], qualification, education, approved.isoformat(), post, nature,
             )  # fmt: skip
             kind = pending_kind.get(index)
             if kind == "change":
@@ -408,6 +416,7 @@ def _load(departments: dict, approver_id: int, notice_id: int) -> tuple[int, flo
                 rng, name=name, birth=birth, sex=sex, mobile=mobile, county=county,
                 department_id=department.pk, employer=rng.choice(people.employers[county]),
                 education=_weighted(rng, EDUCATION), qualification=_weighted(rng, QUALIFICATION),
+                nature=_weighted(rng, NATURE), post=_weighted(rng, POST),
             )  # fmt: skip
             # A first collection goes to the provincial department above the management department.
             pending(user_id, "initial", identity=identity, answers=answers, department_id=province_id)
