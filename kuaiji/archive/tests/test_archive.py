@@ -401,3 +401,20 @@ def test_the_search_filters_keep_what_was_chosen(departments, reviewer_for):
     assert department.count(" selected") == 1
     qualification = html.split('id="f-qualification_level"', 1)[1].split("</select>", 1)[0]
     assert qualification.count(" selected") == 1 and 'value="senior" selected' in qualification
+
+
+def test_a_result_row_shows_what_the_search_needs_escaped_and_masked(make_record, reviewer_for):
+    record = make_record(full_name="李𪚥<b>", employer_name="虚构<公司>&合伙", credit_code="")
+    html = reviewer_for("630102").get(reverse("archive:search")).content.decode()
+    row = html.split(f'<a href="{reverse("archive:detail", args=[record.uuid])}">', 1)[1].split("</tr>", 1)[0]
+    assert row.startswith("李𪚥&lt;b&gt;</a>")
+    assert f'<td class="nowrap">{mask_document_number(record.document_number)}</td>' in row
+    assert record.document_number not in row and record.mobile not in row
+    assert '<td class="wide">虚构&lt;公司&gt;&amp;合伙</td>' in row
+    assert '<td class="nowrap">—</td>' in row  # no credit code
+    assert "大学本科" in row and "城东" in row
+
+
+def test_no_result_says_so(departments, reviewer_for):
+    html = reviewer_for("630102").get(reverse("archive:search"), {"name": "没有这个人"}).content.decode()
+    assert '<tr><td colspan="10">没有符合条件的档案。</td></tr>' in html
