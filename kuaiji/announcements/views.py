@@ -26,10 +26,20 @@ ADMIN = StaffRole.DEPARTMENT_ADMIN
 
 @require_GET
 def public_list(request):
+    provinces = selectors.provinces()
+    province = selectors.visitor_province(
+        code=request.GET.get("province", "")[:12], user=request.user, choices=provinces
+    )
     return render(
         request,
         "announcements/public_list.html",
-        {"announcements": selectors.current_announcements()[:PUBLIC_PAGE_SIZE]},
+        {
+            "announcements": selectors.current_announcements(province=province)[:PUBLIC_PAGE_SIZE],
+            "province_options": [(item.division_id, item.name) for item in provinces]
+            if len(provinces) > 1
+            else [],
+            "province": province,
+        },
     )
 
 
