@@ -36,6 +36,18 @@ def has_role(user, role: str) -> bool:
     return role in names
 
 
+def holds_role_at_the_province(user, role: str) -> bool:
+    """A platform administrator (or superuser), or ``role`` held in a provincial (root) department: what
+    the province alone may do for everyone below it (import the old registers, read the whole audit log,
+    edit the wizard's 阅读须知). Does not check the second factor: the views are ``staff_required``."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or has_role(user, StaffRole.PLATFORM_ADMIN):
+        return True
+    department = getattr(user, "department", None)
+    return has_role(user, role) and department is not None and department.parent_id is None
+
+
 def staff_required(view=None, *, role: str | None = None):
     """Anonymous → the staff sign-in page; not verified staff, or without ``role`` → 403."""
 

@@ -10,12 +10,12 @@ officers of the province alone import registers). Verified staff is checked by `
 from typing import Any
 
 from kuaiji.accounts.constants import StaffRole
-from kuaiji.accounts.permissions import has_role, is_verified_staff
+from kuaiji.accounts.permissions import holds_role_at_the_province, is_verified_staff
 
 
 def may_edit_reading_notice(user: Any) -> bool:
-    if not is_verified_staff(user) or user.department_id is None:
-        return False
-    if user.is_superuser or has_role(user, StaffRole.PLATFORM_ADMIN):
-        return True
-    return has_role(user, StaffRole.DEPARTMENT_ADMIN) and user.department.parent_id is None
+    return (
+        is_verified_staff(user)
+        and user.department_id is not None
+        and holds_role_at_the_province(user, StaffRole.DEPARTMENT_ADMIN)
+    )

@@ -4,12 +4,12 @@ province's), or a platform administrator."""
 from typing import Any
 
 from kuaiji.accounts.constants import StaffRole
-from kuaiji.accounts.permissions import has_role, is_verified_staff
+from kuaiji.accounts.permissions import holds_role_at_the_province, is_verified_staff
 
 
 def may_import(user: Any) -> bool:
-    if not is_verified_staff(user) or user.department_id is None:
-        return False
-    if user.is_superuser or has_role(user, StaffRole.PLATFORM_ADMIN):
-        return True
-    return has_role(user, StaffRole.DATA_OFFICER) and user.department.parent_id is None
+    return (
+        is_verified_staff(user)
+        and user.department_id is not None
+        and holds_role_at_the_province(user, StaffRole.DATA_OFFICER)
+    )

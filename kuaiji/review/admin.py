@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from kuaiji.core.admin import ReadOnlyAdmin
+
 from .models import Decision, ReasonTemplate
 
 
@@ -14,7 +16,7 @@ class ReasonTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     """Decisions are made on the review pages (audited there); here they can only be read."""
 
     list_display = ["decided_at", "outcome", "submission", "reviewer"]
@@ -22,12 +24,3 @@ class DecisionAdmin(admin.ModelAdmin):
     list_select_related = ["submission", "reviewer"]
     date_hierarchy = "decided_at"
     raw_id_fields = ["submission", "revision", "reviewer"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
