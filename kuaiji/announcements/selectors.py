@@ -54,7 +54,8 @@ def _department_of(user: Any) -> Department | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if user.is_staff_member:
-        return user.department
+        department: Department | None = user.department
+        return department
     from kuaiji.collection.services import latest_submission
 
     submission = latest_submission(user)

@@ -4,7 +4,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from kuaiji.accounts.models import LegacyHolder, User
@@ -119,7 +119,7 @@ def _import_chunk(batch_pk: int, *, chunk_rows: int) -> int | None:
     return batch.rows_imported + imported
 
 
-def _insert_and_link(batch: ImportBatch, chunk: Any, *, first: int, last: int) -> int:
+def _insert_and_link(batch: ImportBatch, chunk: QuerySet[ImportRow], *, first: int, last: int) -> int:
     """The chunk's people (lines ``first`` to ``last``; a number taken meanwhile is left to the caller),
     each line linked to its person and marked IMPORTED; how many were."""
     if connection.vendor == "postgresql":
@@ -169,11 +169,11 @@ def _insert_and_link_statements() -> tuple[str, str]:
 
 def _insert_and_link_sql(batch: ImportBatch, *, first: int, last: int) -> int:
     insert, link = _insert_and_link_statements()
-    chunk = [batch.pk, RowOutcome.VALID, first, last]
+    chunk: list[Any] = [batch.pk, str(RowOutcome.VALID), first, last]
     with connection.cursor() as cursor:
         cursor.execute(insert, [batch.file_name, timezone.now(), *chunk])
-        cursor.execute(link, [RowOutcome.IMPORTED, *chunk])
-        return cursor.rowcount
+        cursor.execute(link, [str(RowOutcome.IMPORTED), *chunk])
+        return int(cursor.rowcount)
 
 
 def _mark_row_conflict(row: ImportRow, name: str, *, column: str) -> None:
