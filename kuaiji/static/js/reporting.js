@@ -13,6 +13,12 @@
     var series = figure.columns.slice(1).map(function (name, index) {
       return { name: name, type: "bar", data: figure.rows.map(function (row) { return row[index + 1]; }) };
     });
+    // Labels side by side when they fit the width each bar gets (a CJK character is about 12 px);
+    // otherwise slanted. Either way cut to their room with "…": the table and the tooltip give them whole.
+    var room = Math.max(element.clientWidth - 48, 120) / Math.max(labels.length, 1);
+    var longest = labels.reduce(function (most, label) { return Math.max(most, label.length); }, 0);
+    var slanted = longest * 12 > room - 6;
+    var axisLabel = { interval: 0, rotate: slanted ? 40 : 0, width: slanted ? 96 : room - 6, overflow: "truncate" };
     var chart = window.echarts.init(element, null, { renderer: "svg" });
     chart.setOption({
       aria: { enabled: true },
@@ -20,7 +26,7 @@
       grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
       legend: series.length > 1 ? { top: 0 } : undefined,
       tooltip: { trigger: "axis" },
-      xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 6 || labels.join("").length > 24 ? 40 : 0 } },
+      xAxis: { type: "category", data: labels, axisLabel: axisLabel },
       yAxis: { type: "value", minInterval: 1 },
       series: series
     });
