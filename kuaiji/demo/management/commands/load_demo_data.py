@@ -10,6 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kuaiji.accounts.constants import AccountType, StaffRole
 from kuaiji.accounts.models import User
 from kuaiji.accounts.services import ensure_role_groups, ensure_staff_member
+from kuaiji.announcements.models import Announcement
+from kuaiji.announcements.services import publish_announcement
 from kuaiji.core.constants import DocumentType
 from kuaiji.demo.collection import ensure_demo_submissions
 from kuaiji.demo.people import APPLICANTS, DEMO_PASSWORD, LEGACY_HOLDERS, STAFF_PASSWORD, STAFF_TOTP_KEYS
@@ -17,6 +19,12 @@ from kuaiji.imports.models import ImportBatch
 from kuaiji.imports.services import import_register_now
 from kuaiji.regions.demo import ensure_demo_departments
 from kuaiji.review.models import ReasonTemplate
+
+DEMO_NOTICE_TITLE = "关于开展2027年度会计人员信息采集工作的通知（演示）"
+DEMO_NOTICE_BODY = """各会计人员：
+请于 2027 年 3 月 31 日前登录本平台完成会计人员信息采集（首次登记或信息变更）。
+提交后可在“信息登记”页面随时查看审核进度；审核截止日期为提交后 10 个工作日。
+如有疑问，请查看页面底部的咨询电话。本通知为演示数据。"""
 
 DEMO_REASONS = [
     ("return", "证件照片不清晰，请重新拍摄上传"),
@@ -98,6 +106,15 @@ class Command(BaseCommand):
         ensure_demo_submissions(
             applicants=applicants, departments=departments, reviewer=User.objects.get(username="qh_reviewer")
         )
+        if not Announcement.objects.filter(title=DEMO_NOTICE_TITLE).exists():
+            publish_announcement(
+                staff=User.objects.get(username="qh_admin"),
+                title=DEMO_NOTICE_TITLE,
+                body=DEMO_NOTICE_BODY,
+                department=departments["630000"],
+                publish_at=timezone.now(),
+                expire_at=None,
+            )
         for position, (outcome, text) in enumerate(DEMO_REASONS):
             ReasonTemplate.objects.get_or_create(outcome=outcome, text=text, defaults={"position": position})
         register = "姓名,身份证号码,会计从业资格证书编号\n" + "".join(
