@@ -5,6 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from kuaiji.core.statements import columns, instances
 from kuaiji.core.validators import has_control_characters, normalise_document_number
 
 from .constants import AccountType
@@ -39,9 +40,9 @@ ROLE_NAME_COLUMN = "kuaiji_role_name"
 
 @cache
 def roles_join_sql() -> str:
-    """Joins the names of the user ``u``'s groups (roles) to a statement, as ``ROLE_NAME_COLUMN``, one row
-    a group: every staff request asks for the roles (the navigation, the permission checks), and reading
-    them with the user saves that query. ``user_from_rows`` makes the rows one user again."""
+    """Joins the names of the user ``u``'s groups (roles) to a statement (``g.name``), one row a group:
+    every staff request asks for the roles (the navigation, the permission checks), and reading them
+    with the user saves that query. ``user_with_roles`` makes the rows one user again."""
     quote = connection.ops.quote_name
     links, groups = User.groups.through._meta.db_table, Group._meta.db_table
     return (
@@ -49,8 +50,10 @@ def roles_join_sql() -> str:
     )
 
 
-def user_from_rows(rows: list[User]) -> User | None:
-    """The user of a statement joined with ``roles_join_sql``, their role names remembered."""
+def user_with_roles(sql: str, params: list, *, extra: tuple[str, ...] = ()) -> User | None:
+    """The user read by ``sql``, their role names remembered. It selects ``columns(User, "u")``, then a
+    column for each of ``extra`` (set on the user), then ``g.name`` of ``roles_join_sql``: one row a role."""
+    rows = instances(User, sql, params, extra=(*extra, ROLE_NAME_COLUMN))
     if not rows:
         return None
     user = rows[0]
@@ -61,7 +64,7 @@ def user_from_rows(rows: list[User]) -> User | None:
 @cache
 def _user_by_pk_sql() -> str:
     table = connection.ops.quote_name(User._meta.db_table)
-    return f"SELECT u.*, g.name AS {ROLE_NAME_COLUMN} FROM {table} u{roles_join_sql()} WHERE u.id = %s"
+    return f"SELECT {columns(User, 'u')}, g.name FROM {table} u{roles_join_sql()} WHERE u.id = %s"
 
 
 class _SessionUserBackend(ModelBackend):
@@ -74,7 +77,7 @@ class _SessionUserBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = user_from_rows(list(User.objects.raw(_user_by_pk_sql(), [pk])))
+        user = user_with_roles(_user_by_pk_sql(), [pk])
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

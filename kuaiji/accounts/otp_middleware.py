@@ -12,10 +12,13 @@ from django.db import connection
 from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kuaiji.core.statements import columns, instances
+
 
 @cache
 def _totp_device_sql() -> str:
-    return f"SELECT * FROM {connection.ops.quote_name(TOTPDevice._meta.db_table)} WHERE id = %s"
+    table = connection.ops.quote_name(TOTPDevice._meta.db_table)
+    return f"SELECT {columns(TOTPDevice, table)} FROM {table} WHERE id = %s"
 
 
 class OTPMiddleware(BaseOTPMiddleware):
@@ -24,4 +27,4 @@ class OTPMiddleware(BaseOTPMiddleware):
         model_label, _, device_id = persistent_id.rpartition("/")
         if model_label != TOTPDevice.model_label() or not device_id.isdigit():
             return super()._device_from_persistent_id(persistent_id)
-        return next(iter(TOTPDevice.objects.raw(_totp_device_sql(), [int(device_id)])), None)
+        return next(iter(instances(TOTPDevice, _totp_device_sql(), [int(device_id)])), None)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from ninja.security import APIKeyHeader, HttpBearer
 
-from kuaiji.accounts.backends import ROLE_NAME_COLUMN, roles_join_sql, user_from_rows
+from kuaiji.accounts.backends import roles_join_sql, user_with_roles
 from kuaiji.core.ratelimit import over_limit
+from kuaiji.core.statements import columns, instances
 
 from .errors import ApiError
 from .models import ApiToken, IntegrationKey, hash_secret
@@ -28,8 +29,7 @@ def _token_user_sql() -> str:
     quote = connection.ops.quote_name
     users, tokens = get_user_model()._meta, ApiToken._meta
     return (
-        f"SELECT u.*, t.id AS api_token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS api_token_stale,"
-        f" g.name AS {ROLE_NAME_COLUMN}"
+        f"SELECT {columns(get_user_model(), 'u')}, t.id, (t.last_used_at IS NULL OR t.last_used_at < %s), g.name"
         f" FROM {quote(users.db_table)} u JOIN {quote(tokens.db_table)} t ON t.user_id = u.id{roles_join_sql()}"
         f" WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active"
     )
@@ -39,7 +39,7 @@ def _token_user_sql() -> str:
 def _integration_key_sql() -> str:
     # Written out for the same reason as the token's: exam systems call once per candidate.
     table = connection.ops.quote_name(IntegrationKey._meta.db_table)
-    return f"SELECT * FROM {table} WHERE key_hash = %s AND revoked_at IS NULL"
+    return f"SELECT {columns(IntegrationKey, table)} FROM {table} WHERE key_hash = %s AND revoked_at IS NULL"
 
 
 class TokenAuth(HttpBearer):
@@ -49,7 +49,7 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
         params = [adapt(now - LAST_USED_EVERY), hash_secret(token), adapt(now)]
-        user = user_from_rows(list(get_user_model().objects.raw(_token_user_sql(), params)))
+        user = user_with_roles(_token_user_sql(), params, extra=("api_token_id", "api_token_stale"))
         if user is None:
             return None
         token_id = getattr(user, "api_token_id")  # noqa: B009  # columns of the statement, not fields
@@ -80,7 +80,7 @@ class IntegrationKeyAuth(APIKeyHeader):
     def authenticate(self, request, key):
         if not key:
             return None
-        found = next(iter(IntegrationKey.objects.raw(_integration_key_sql(), [hash_secret(key)])), None)
+        found = next(iter(instances(IntegrationKey, _integration_key_sql(), [hash_secret(key)])), None)
         if found is None:
             return None
         if over_limit(f"api-key:{found.pk}", limit=found.rate_limit_per_minute, window_seconds=60):

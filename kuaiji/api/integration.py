@@ -3,7 +3,7 @@ the information collection. Callers authenticate with ``X-Api-Key`` (issued in t
 limited per minute (429) and carries scopes; every call that reaches an endpoint is audited with the key's
 name, the masked document number and the outcome."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -19,6 +19,7 @@ from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import QualificationLevel
 from kuaiji.collection.models import Submission
 from kuaiji.core.constants import DocumentType
+from kuaiji.core.statements import columns, instances
 from kuaiji.core.validators import clean_document_number, mask_document_number, normalise_document_number
 from kuaiji.regions.selectors import department_by_pk
 
@@ -60,6 +61,9 @@ class CollectionStatusOut(Schema):
     last_approved_at: datetime | None
 
 
+_RECORD_FIELDS = ("id", "uuid", "qualification_level", "updated_at", "department_id")
+
+
 @cache
 def _lookup_sql() -> str:
     """The archive record (only what the answer shows: the archived answers, a JSON document per version,
@@ -71,8 +75,7 @@ def _lookup_sql() -> str:
     records, versions = ArchiveRecord._meta.db_table, ArchiveVersion._meta.db_table
     submissions, users = Submission._meta.db_table, get_user_model()._meta.db_table
     return (
-        f"SELECT r.id, r.uuid, r.qualification_level, r.updated_at, r.department_id, v.approved_at, "
-        f"l.status AS latest_status, l.department_id AS latest_department_id "
+        f"SELECT {columns(ArchiveRecord, 'r', _RECORD_FIELDS)}, v.approved_at, l.status, l.department_id "
         f"FROM (SELECT 1 AS one) AS one "
         f"LEFT JOIN {quote(records)} r ON r.document_type = %s AND r.document_number = %s "
         f"LEFT JOIN {quote(versions)} v ON v.id = r.current_version_id "
@@ -85,15 +88,19 @@ def _lookup_sql() -> str:
 def _archive_record_and_latest_submission(
     document_type: str, number: str
 ) -> tuple[ArchiveRecord | None, tuple[str, int | None] | None]:
-    row = next(iter(ArchiveRecord.objects.raw(_lookup_sql(), [document_type, number] * 2)))
+    (row,) = instances(
+        ArchiveRecord,
+        _lookup_sql(),
+        [document_type, number] * 2,
+        only=_RECORD_FIELDS,
+        extra=(
+            ("approved_at", ArchiveVersion._meta.get_field("approved_at")),
+            "latest_status",
+            "latest_department_id",
+        ),
+    )
     latest = (row.latest_status, row.latest_department_id) if row.latest_status else None  # type: ignore[attr-defined]
-    if row.pk is None:
-        return None, latest
-    approved_at = getattr(row, "approved_at", None)  # the joined version's column
-    if approved_at is not None and timezone.is_naive(approved_at):
-        # A joined column is not converted by the model's fields; SQLite stores UTC without the zone.
-        row.approved_at = timezone.make_aware(approved_at, UTC)  # type: ignore[attr-defined]
-    return row, latest
+    return (None if row.pk is None else row), latest
 
 
 def _audit(request, *, key: IntegrationKey, document_type: str, masked: str, outcome: str, target=None):

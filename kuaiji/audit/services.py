@@ -4,6 +4,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from kuaiji.core.http import client_ip
+from kuaiji.core.statements import insert
 
 from .constants import AuditAction
 from .models import AuditEvent
@@ -34,11 +35,14 @@ def record_event(
     target_id = ""
     if target is not None:
         target_id = str(getattr(target, "uuid", None) or target.pk)
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor,  # type: ignore[misc]  # an anonymous user was replaced by None above
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=target_id,
-        client_ip=ip or (client_ip(request) if request is not None else None),
-        details=details or {},
+    # Written out (core.statements.insert): staff reads and integration lookups each append one.
+    return insert(
+        AuditEvent(
+            action=action,
+            actor=actor,  # type: ignore[misc]  # an anonymous user was replaced by None above
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=target_id,
+            client_ip=ip or (client_ip(request) if request is not None else None),
+            details=details or {},
+        )
     )

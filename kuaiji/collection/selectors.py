@@ -43,16 +43,21 @@ class HistoryEntry:
     label: str
 
 
-def submission_history(submission: Any) -> list[HistoryEntry]:
+def _history_key(submission: Any) -> str:
+    # Every step of the history is a state change, and every state change moves the version: the
+    # history of a version never changes.
+    return f"submission-history:{submission.pk}:{submission.version}"
+
+
+def submission_history(submission: Any, *, cached: list[HistoryEntry] | None = None) -> list[HistoryEntry]:
     """What happened to a submission, oldest first, as its applicant sees it (the pages and the API).
+    ``cached`` is what the cache held for it, when the caller has read that already.
 
     Only the steps of the submission itself: what staff looked at is not the applicant's business."""
     from kuaiji.audit.models import AuditEvent
 
-    # Every step of the history is a state change, and every state change moves the version: the
-    # history of a version never changes.
-    key = f"submission-history:{submission.pk}:{submission.version}"
-    cached: list[HistoryEntry] | None = cache.get(key)
+    key = _history_key(submission)
+    cached = cache.get(key) if cached is None else cached
     if cached is not None:
         return cached
     events = AuditEvent.objects.filter(
@@ -110,6 +115,10 @@ class ApplicantStatus:
     editable: bool  # draft or returned: the wizard accepts changes
     can_change: bool  # decided, with an approved version to start a change or transfer from
     flagged_sections: set[str]
+    cached_task_states: dict[str, str] | None  # read with the history; worked out only when asked for
+
+    def task_states(self) -> dict[str, str]:
+        return task_states(self.submission, cached=self.cached_task_states)
 
 
 def applicant_status(user: Any) -> ApplicantStatus | None:
@@ -120,9 +129,13 @@ def applicant_status(user: Any) -> ApplicantStatus | None:
     submission = services.latest_submission(user)
     if submission is None:
         return None
+    # Both cached reads in one round trip.
+    history_key, states_key = _history_key(submission), _task_states_key(submission)
+    cached = cache.get_many([history_key, states_key])
     return ApplicantStatus(
         submission=submission,
-        history=submission_history(submission),
+        history=submission_history(submission, cached=cached.get(history_key)),
+        cached_task_states=cached.get(states_key),
         editable=submission.status in EDITABLE_STATUSES,
         can_change=submission.status in (Status.APPROVED, Status.REFUSED)
         and services.latest_approved_revision(user) is not None,
@@ -199,23 +212,28 @@ def basic_info_form_ready(submission: Any, *, answers: dict[str, Any] | None = N
     return all(key in answers for key in SECTION_FORMS) and services.has_portrait(submission)
 
 
-def task_states(submission: Any) -> dict[str, str]:
-    """The state of each task on the task list: the sections' states (需修改 where a reviewer flagged
-    them), and 需修改 for the signed 个人基本信息表 once the answers changed after it was generated."""
-    from . import form_status, services
-    from .constants import SectionState
-
+def _task_states_key(submission: Any) -> str:
     # They change only with the answers (the version), the attachments (``attachments_changed`` moves
     # ``updated_at``), the applicant's number (printed on the form) and what validation depends on
     # (today's date; divisions and departments, hence the short life).
-    key = (
+    return (
         "task-states:"
         + hashlib.sha256(
             f"{submission.pk}:{submission.version}:{submission.updated_at.isoformat()}:"
             f"{submission.applicant.document_number}:{timezone.localdate().isoformat()}".encode()
         ).hexdigest()
     )
-    cached: dict[str, str] | None = cache.get(key)
+
+
+def task_states(submission: Any, *, cached: dict[str, str] | None = None) -> dict[str, str]:
+    """The state of each task on the task list: the sections' states (需修改 where a reviewer flagged
+    them), and 需修改 for the signed 个人基本信息表 once the answers changed after it was generated.
+    ``cached`` is what the cache held for them, when the caller has read that already."""
+    from . import form_status, services
+    from .constants import SectionState
+
+    key = _task_states_key(submission)
+    cached = cache.get(key) if cached is None else cached
     if cached is not None:
         return cached
     states = services.section_states(submission, flagged=services.flagged_sections(submission))

@@ -5,11 +5,14 @@ listed one level up, under the province, as the province itself administers them
 海南省 → 五指山市). They remain in the parent chain, which ``department_covering`` follows.
 """
 
+from functools import cache
 from typing import NamedTuple, overload
 
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from kuaiji.core.statements import columns, instances
 
 from .constants import DepartmentLevel, DivisionLevel
 from .models import Department, Division
@@ -160,16 +163,19 @@ def department_tree_below(department_id: int) -> list[Department]:
     """The department with ``department_id`` and every department under it by parent links, active or
     not, ordered by division code: one recursive query whatever the depth (``UNION``, not ``UNION ALL``,
     so a cycle in the parent links ends)."""
+    return instances(Department, _tree_below_sql(), [department_id])
+
+
+@cache
+def _tree_below_sql() -> str:
+    # The table name is the model's, never input; the id is a parameter.
     table = connection.ops.quote_name(Department._meta.db_table)
-    return list(
-        Department.objects.raw(
-            # The table name is the model's, never input; the id is a parameter.
-            f"WITH RECURSIVE below(id) AS ("
-            f" SELECT id FROM {table} WHERE id = %s"
-            f" UNION SELECT child.id FROM {table} child JOIN below ON child.parent_id = below.id"
-            f") SELECT * FROM {table} WHERE id IN (SELECT id FROM below) ORDER BY division_id, name",
-            [department_id],
-        )
+    return (
+        f"WITH RECURSIVE below(id) AS ("
+        f" SELECT id FROM {table} WHERE id = %s"
+        f" UNION SELECT child.id FROM {table} child JOIN below ON child.parent_id = below.id"
+        f") SELECT {columns(Department, table)} FROM {table} WHERE id IN (SELECT id FROM below)"
+        f" ORDER BY division_id, name"
     )
 
 

@@ -106,7 +106,7 @@ def _require_editable(submission: Submission) -> None:
         raise ApiError(409, "not_editable", "待审核期间不能修改；如需修改，请先撤回")
 
 
-def _submission_out(submission: Submission) -> dict:
+def _submission_out(submission: Submission, *, states: dict[str, str] | None = None) -> dict:
     return {
         "uuid": submission.uuid,
         "reference": submission.reference,
@@ -119,7 +119,8 @@ def _submission_out(submission: Submission) -> dict:
         "submitted_at": submission.submitted_at,
         "due_on": submission.due_on,
         "decision_reason": submission.decision_reason,
-        "sections": task_states(submission),  # the task list's states, 需修改 for an out-of-date signed form
+        # The task list's states, 需修改 for an out-of-date signed form.
+        "sections": task_states(submission) if states is None else states,
     }
 
 

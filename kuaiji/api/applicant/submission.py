@@ -66,7 +66,7 @@ def my_submission(request):
     if status is None:
         raise ApiError(404, "not_found", "您还没有信息登记")
     return {
-        **_submission_out(status.submission),
+        **_submission_out(status.submission, states=status.task_states()),
         "editable": status.editable,
         "can_change": status.can_change,
         "history": [

@@ -30,11 +30,11 @@ def accept_notice(submission: Submission, *, notice: Notice, expected_version: i
     _save(submission, expected_version=expected_version, notice=notice)
 
 
-@transaction.atomic
 def save_section(
     submission: Submission, *, section: str, data: dict[str, Any], expected_version: int
 ) -> None:
-    """Keep what was typed in a section (valid or not: the task list says which)."""
+    """Keep what was typed in a section (valid or not: the task list says which). One UPDATE, which is
+    a transaction of its own: no BEGIN and COMMIT around it (two round trips on every wizard save)."""
     answers = dict(submission.answers)
     kept = {key: value for key, value in answers.get(section, {}).items() if key.startswith("_")}
     answers[section] = {**_without_nul(data), **kept}

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 
+from kuaiji.core.statements import columns, instances
+
 from ..constants import OPEN_STATUSES, Status
 from ..models import Notice, Revision, Submission
 
@@ -21,14 +23,17 @@ def _open_submission_sql() -> str:
     # Written out, as the latest submission's below: every wizard save and upload reads it first.
     table = connection.ops.quote_name(Submission._meta.db_table)
     statuses = ", ".join(["%s"] * len(OPEN_STATUSES))
-    return f"SELECT * FROM {table} WHERE applicant_id = %s AND status IN ({statuses}) ORDER BY id LIMIT 1"
+    return (
+        f"SELECT {columns(Submission, table)} FROM {table}"
+        f" WHERE applicant_id = %s AND status IN ({statuses}) ORDER BY id LIMIT 1"
+    )
 
 
 def open_submission(applicant: "User") -> Submission | None:
     """The applicant's submission that is not decided yet (a draft, pending, or returned); None when
     there is none (at most one is open at a time)."""
     params = [applicant.pk, *(status.value for status in OPEN_STATUSES)]
-    submission = next(iter(Submission.objects.raw(_open_submission_sql(), params)), None)
+    submission = next(iter(instances(Submission, _open_submission_sql(), params)), None)
     if submission is not None:
         submission.applicant = applicant  # the caller's row: not loaded a second time
     return submission
@@ -39,7 +44,10 @@ def _latest_submission_sql() -> str:
     # Written out, not built by the ORM: the applicant's status and submission read it on every request,
     # and compiling it cost more than the database's answer (bench/api_bench.py, KUAIJI_BENCH_PROFILE).
     table = connection.ops.quote_name(Submission._meta.db_table)
-    return f"SELECT * FROM {table} WHERE applicant_id = %s ORDER BY created_at DESC, id DESC LIMIT 1"
+    return (
+        f"SELECT {columns(Submission, table)} FROM {table}"
+        f" WHERE applicant_id = %s ORDER BY created_at DESC, id DESC LIMIT 1"
+    )
 
 
 def latest_submission(applicant: "User") -> Submission | None:
@@ -47,7 +55,7 @@ def latest_submission(applicant: "User") -> Submission | None:
     department; None before the first one."""
     from kuaiji.regions.selectors import department_by_pk
 
-    submission = next(iter(Submission.objects.raw(_latest_submission_sql(), [applicant.pk])), None)
+    submission = next(iter(instances(Submission, _latest_submission_sql(), [applicant.pk])), None)
     if submission is not None:
         submission.applicant = applicant  # the caller's row: not loaded a second time
         if submission.department_id is not None:
