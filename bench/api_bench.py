@@ -20,6 +20,11 @@ the baseline's slices beside it (a noisy neighbour on the machine slows both):
 - ``GET /review/`` and ``GET /archive/?name=…``: the staff queue page and archive name search;
 - ``POST /api/v1/tokens``: sign-in (Argon2id at the production cost).
 
+Each read also gets its **floor** (``bench/floor_wsgi.py``): one request of it is served with its SQL
+statements recorded, and a bare view then runs exactly those statements through the same middleware, in
+slices beside the kind's. The floor's share of the baseline is the most the kind could reach with its
+statements as they are; the kind's share of its floor is what the project's own code costs on top.
+
 Prints requests per second, median / p95 / p99 of each, and the share of the baseline's throughput. The
 clients share the machine with the server and PostgreSQL: read the ratios, not the absolutes.
 ``KUAIJI_BENCH_SECONDS`` (default 10) and ``KUAIJI_BENCH_THREADS`` (default 8) change the load;
@@ -31,6 +36,9 @@ clients share the machine with the server and PostgreSQL: read the ratios, not t
 import json
 import os
 import random
+import re
+import shutil
+import tempfile
 import time
 from datetime import timedelta
 
@@ -38,7 +46,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from bench.serving import WORKER_THREADS, WORKERS, Server, database_url, load, merged
+from bench.serving import WORKER_THREADS, WORKERS, Client, Server, database_url, load, merged
 
 DATABASE_NAME = os.environ.get("KUAIJI_BENCH_HOT_DATABASE", "kuaiji_bench_hot")
 SECONDS = float(os.environ.get("KUAIJI_BENCH_SECONDS", "10"))
@@ -150,6 +158,7 @@ def _kinds(data: dict) -> list[tuple[str, object]]:
 
             return send
 
+        make.request = ("GET", path, headers or {})  # type: ignore[attr-defined]  # for its floor
         return make
 
     def bearer(token):
@@ -237,17 +246,19 @@ def run() -> None:
     connection.settings_dict.setdefault("TEST", {})["NAME"] = DATABASE_NAME
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     server = None
+    floor_dir = tempfile.mkdtemp(prefix="kuaiji-bench-floors-")
     try:
         data = _prepare()
         connection.close()  # the server's connections are the only ones while it runs
         env = {"KUAIJI_ENV": "demo", "SECRET_KEY": settings.SECRET_KEY}
         if _redis_answers():
             env["REDIS_URL"] = REDIS_BENCH_URL
-        profiled = {}
+        served: dict = {"app": "bench.floor_wsgi"}
+        env["KUAIJI_BENCH_FLOOR_DIR"] = floor_dir
         if PROFILE_DIR:
             env["KUAIJI_BENCH_PROFILE"] = PROFILE_DIR
-            profiled = {"app": "bench.profiled_wsgi", "workers": 1, "threads": 1}
-        server = Server(database_url(connection.settings_dict["NAME"]), env=env, **profiled)
+            served = {"app": "bench.profiled_wsgi", "workers": 1, "threads": 1}
+        server = Server(database_url(connection.settings_dict["NAME"]), env=env, **served)
         server.wait_until_ready()
 
         results = {}
@@ -259,14 +270,19 @@ def run() -> None:
             if ONLY and not any(word in name for word in ONLY):
                 continue
             load(server.port, make_request, WARMUP_SECONDS, threads=THREADS)
-            # Slices of the baseline and of the kind in turn: a neighbour that slows the machine for a
-            # while slows both, and the ratio is of the two measured side by side.
-            paired, runs = [], []
+            floor = None if PROFILE_DIR else _floor(server.port, name, make_request)
+            # Slices of the baseline, the kind (and its floor) in turn: a neighbour that slows the machine
+            # for a while slows them all, and the ratios are of those measured side by side.
+            paired, runs, floors = [], [], []
             for _ in range(ROUNDS):
                 paired.append(load(server.port, baseline, SECONDS / ROUNDS, threads=THREADS))
                 runs.append(load(server.port, make_request, SECONDS / ROUNDS, threads=THREADS))
+                if floor is not None:
+                    floors.append(load(server.port, floor, SECONDS / ROUNDS, threads=THREADS))
             baseline_runs += paired
             results[name] = {**merged(runs), "baseline_rps": merged(paired)["rps"]}
+            if floors:
+                results[name]["floor"] = merged(floors)
         results = {baseline_name: merged(baseline_runs), **results}
         _report(results, redis="REDIS_URL" in env)
         if PROFILE_DIR:
@@ -279,9 +295,37 @@ def run() -> None:
     finally:
         if server is not None:
             server.stop()
+        shutil.rmtree(floor_dir, ignore_errors=True)
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+
+
+# The reads whose floor is measured: what their SQL statements alone cost through the same stack.
+FLOORED = ("me/submission", "status page", "collection-status", "queue page", "search page")
+
+
+def _floor(port: int, name: str, make_request):
+    """The floor of a GET kind (``bench/floor_wsgi.py``): one request of it served with its statements
+    recorded, then a request that runs only those; None for the kinds without one."""
+    request = getattr(make_request, "request", None)
+    if request is None or not any(word in name for word in FLOORED):
+        return None
+    method, path, headers = request
+    slug = re.sub(r"[^a-z]+", "-", name.lower()).strip("-")
+    status, body = Client(port).send(method, path, headers={**headers, "X-Bench-Record": slug})
+    if status != 200:
+        raise AssertionError(f"recording {name}: {status} {body[:200]!r}")
+    expect = b'"ok"'
+
+    def make(index, client):
+        def send():
+            status, body = client.send("GET", f"/bench-floor/{slug}/")
+            return status == 200 and expect in body, f"floor {status} {body[:200]!r}"
+
+        return send
+
+    return make
 
 
 def _print_profiles(directory: str) -> None:
@@ -308,6 +352,12 @@ def _report(results: dict, *, redis: bool) -> None:
         share = f"{result['rps'] / result.get('baseline_rps', base['rps']):6.3f} x the baseline's req/s"
         if name.startswith("POST /me/submission/submit") and save:
             share += f", median {result['median'] / save['median']:4.1f} x a wizard save's"
+        if floor := result.get("floor"):
+            # The floor's own share, and the kind's share of its floor (1.0: nothing but the statements).
+            share += (
+                f"; its statements alone {floor['rps'] / result['baseline_rps']:5.3f} x,"
+                f" the kind {result['rps'] / floor['rps']:5.3f} x its floor"
+            )
         errors = (
             f"  {len(result['errors'])} errors (first: {result['errors'][0]})" if result["errors"] else ""
         )
