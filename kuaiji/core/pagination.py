@@ -6,7 +6,7 @@ At a million people an exact ``COUNT(*)`` of a province's name search reads ever
 "超过 10,000 条" and asks to narrow the filters. Small results keep their exact count.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 
 COUNT_CAP: int = getattr(settings, "KUAIJI_LIST_COUNT_CAP", 10_000)
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 class CappedPaginator(Paginator):
@@ -58,6 +59,29 @@ def count_details(paginator: Paginator) -> dict[str, Any]:
     return {"count": paginator.count, **({"capped": True} if getattr(paginator, "capped", False) else {})}
 
 
+def _capped_page(
+    matching: QuerySet[Any],
+    number: Any,
+    *,
+    per_page: int,
+    cap: int | None,
+    read_all: Callable[[int], list[R]],
+    read_by_pk: Callable[[Sequence[Any]], Mapping[Any, R]],
+) -> Page[R]:
+    """The paging both readers share; they differ only in how a page's rows are read: ``read_all(count)``
+    the first ``count`` rows of ``matching`` in its order, ``read_by_pk(ids)`` those rows keyed by pk."""
+    paginator = CappedPaginator(matching.values_list("pk", flat=True), per_page, cap=cap)
+    page = paginator.get_page(number)
+    if paginator.num_pages == 1:
+        page.object_list = read_all(paginator.count)  # count <= per_page here
+        return page
+    ids: Sequence[Any] = list(page.object_list)
+    by_pk = read_by_pk(ids) if ids else {}
+    # A row deleted between the two reads is left out rather than failing the page.
+    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+    return page
+
+
 def capped_page(
     matching: QuerySet[M],
     number: Any,
@@ -72,13 +96,39 @@ def capped_page(
     The count stops at the cap. When everything fits on one page the rows are read at once (the count
     and one query); otherwise the page's ids first, read on the ordering's index alone, and then those
     rows by primary key, so the rows skipped by the offset are never fetched with their columns."""
-    paginator = CappedPaginator(matching.values_list("pk", flat=True), per_page, cap=cap)
-    page = paginator.get_page(number)
-    if paginator.num_pages == 1:
-        page.object_list = list(shape(matching)[: paginator.count])  # count <= per_page here
-        return page
-    ids: Sequence[Any] = list(page.object_list)
-    # No ORDER BY: the page's order is the ids' (the model's default ordering would sort them again).
-    by_pk = shape(matching.model._default_manager.order_by()).in_bulk(ids) if ids else {}
-    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
-    return page
+    return _capped_page(
+        matching,
+        number,
+        per_page=per_page,
+        cap=cap,
+        read_all=lambda count: list(shape(matching)[:count]),
+        # No ORDER BY: the page's order is the ids' (the model's default ordering would sort them again).
+        read_by_pk=lambda ids: shape(matching.model._default_manager.order_by()).in_bulk(ids),
+    )
+
+
+def capped_values_page(
+    matching: QuerySet[Any],
+    number: Any,
+    *,
+    per_page: int,
+    fields: Sequence[str],
+    make: Callable[[tuple[Any, ...]], R],
+    cap: int | None = None,
+) -> Page[R]:
+    """``capped_page`` for a list that shows plain values: each row read as ``values_list(*fields)`` and
+    turned into a row by ``make`` (given the values in ``fields``' order), so no model instance (nor one
+    per ``select_related`` relation) is built for it. The same queries as ``capped_page``."""
+    model = matching.model
+
+    def read_all(count: int) -> list[R]:
+        return [make(values) for values in matching.values_list(*fields)[:count]]
+
+    def read_by_pk(ids: Sequence[Any]) -> dict[Any, R]:
+        # No ORDER BY, as in capped_page; the pk first to put the rows back in the ids' order.
+        rows = model._default_manager.order_by().filter(pk__in=ids).values_list("pk", *fields)
+        return {values[0]: make(values[1:]) for values in rows}
+
+    return _capped_page(
+        matching, number, per_page=per_page, cap=cap, read_all=read_all, read_by_pk=read_by_pk
+    )

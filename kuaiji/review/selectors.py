@@ -8,8 +8,9 @@ from ``kuaiji.review.scope``: out of scope and missing give the same 404.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple, Protocol
+from uuid import UUID
 
 from django.core.paginator import Page
 from django.db.models import Q, QuerySet
@@ -22,10 +23,10 @@ from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 from kuaiji.calendar.selectors import WorkingDayTable, working_days_between
 from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
-from kuaiji.collection.models import Attachment, Revision, Submission
+from kuaiji.collection.models import Attachment, Revision, Submission, reference_of
 from kuaiji.collection.selectors import LabelledAttachment, attachment_file_response, ordered_attachments
 from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
-from kuaiji.core.pagination import capped_page
+from kuaiji.core.pagination import capped_values_page
 from kuaiji.core.validators import has_control_characters, mask_document_number, normalise_document_number
 from kuaiji.regions.scope import scope_department
 
@@ -38,19 +39,17 @@ from .scope import (
 PAGE_SIZE = 50
 DUE_SOON_WORKING_DAYS = 1
 QUEUE_ORDER = ("due_on", "submitted_at", "id")
-# What a queue row shows (the page and the API): never the answers JSON.
-QUEUE_ROW_FIELDS = (
+# What a queue row shows (the page and the API), in ``_queue_item``'s order: never the answers JSON.
+QUEUE_ITEM_FIELDS = (
     "uuid",
     "kind",
     "status",
     "submitted_at",
     "due_on",
-    "applicant",
     "applicant__full_name",
     "applicant__document_number",
-    "department",
-    "department__name",
     "department__division_id",
+    "department__name",
 )
 HISTORY_LABELS = {**EVENT_LABELS, AuditAction.STAFF_VIEWED_SUBMISSION: "查看记录"}
 # Image reads are audited but would drown the history a reviewer reads.
@@ -58,13 +57,23 @@ HISTORY_LEAVES_OUT = (AuditAction.STAFF_VIEWED_ATTACHMENT,)
 REFERENCE_LENGTH = 8
 
 
-def is_overdue(submission: Submission, *, today: date) -> bool:
+class DueDated(Protocol):
+    """What the due rules read: a ``Submission`` or a queue's ``QueueItem``."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def due_on(self) -> date | None: ...
+
+
+def is_overdue(submission: DueDated, *, today: date) -> bool:
     """Pending with a due date before ``today`` (due today is not yet overdue). The same rule as
     ``kuaiji.review.overdue.overdue_submissions``, which applies it to a queryset."""
     return bool(submission.status == Status.PENDING and submission.due_on and submission.due_on < today)
 
 
-def is_due_soon(submission: Submission, *, today: date, table: WorkingDayTable | None = None) -> bool:
+def is_due_soon(submission: DueDated, *, today: date, table: WorkingDayTable | None = None) -> bool:
     """Pending, not overdue, and due within ``DUE_SOON_WORKING_DAYS`` working days (counted on ``table``
     when the caller read one for a whole page)."""
     if submission.status != Status.PENDING or not submission.due_on or submission.due_on < today:
@@ -85,9 +94,53 @@ class QueueFilters:
     q: str = ""
 
 
+class QueueDepartment(NamedTuple):
+    """The reviewing department of a queue row: what the page and the API show of it."""
+
+    division_id: str
+    name: str
+
+
+class QueueItem(NamedTuple):
+    """A queue row's submission as read with ``values_list``: plain values, no model instances (a page of
+    Submission, User and Department instances cost about a tenth of the page)."""
+
+    uuid: UUID
+    reference: str
+    kind: str
+    status: str
+    submitted_at: datetime | None
+    due_on: date | None
+    full_name: str
+    # In full, as read: what is shown is ``QueueRow.masked_document_number``.
+    document_number: str | None
+    # None without a reviewing department: routing always sets one, but the column allows none.
+    department: QueueDepartment | None
+
+
+def _queue_item(values: tuple[Any, ...]) -> QueueItem:
+    """A row of ``QUEUE_ITEM_FIELDS`` as a ``QueueItem``."""
+    submission_uuid, kind, status, submitted_at, due_on, full_name, document_number = values[:7]
+    division_id, department_name = values[7:]
+    return QueueItem(
+        uuid=submission_uuid,
+        reference=reference_of(submission_uuid),
+        kind=kind,
+        status=status,
+        submitted_at=submitted_at,
+        due_on=due_on,
+        full_name=full_name,
+        document_number=document_number,
+        # A missing department reads as NULL in both columns (a LEFT OUTER JOIN).
+        department=QueueDepartment(division_id=division_id, name=department_name)
+        if division_id is not None
+        else None,
+    )
+
+
 @dataclass(frozen=True)
 class QueueRow:
-    submission: Submission
+    item: QueueItem
     masked_document_number: str
     waited: int
     overdue: bool
@@ -99,7 +152,7 @@ class QueueRow:
 
 @dataclass(frozen=True)
 class QueuePage:
-    page: Page[Submission]
+    page: Page[QueueItem]
     rows: list[QueueRow]
 
 
@@ -158,10 +211,6 @@ def queue_submissions(*, staff: Any, filters: QueueFilters) -> QuerySet[Submissi
     return submissions.order_by(*QUEUE_ORDER)
 
 
-def _queue_row(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
-    return submissions.select_related("applicant", "department").only(*QUEUE_ROW_FIELDS)
-
-
 def review_queue(
     *,
     staff: Any,
@@ -175,32 +224,32 @@ def review_queue(
 
     What it costs whatever the scope: a count that stops at ``COUNT_CAP``, the page's ids (an index-only
     read), the page's rows with what a row shows (with a single page of matches, read at once), one cache
-    read for the working days of the dates the page spans, and the audit row."""
+    read for the working days of the dates the page spans, and the audit row. The rows are plain values
+    (``QueueItem``), not model instances."""
     matching = queue_submissions(staff=staff, filters=filters)
-    current = capped_page(matching, page, per_page=PAGE_SIZE, shape=_queue_row)
+    current = capped_values_page(
+        matching, page, per_page=PAGE_SIZE, fields=QUEUE_ITEM_FIELDS, make=_queue_item
+    )
+    items: list[QueueItem] = list(current.object_list)
     today = timezone.localdate()
-    submitted_on = {
-        submission.pk: timezone.localtime(submission.submitted_at).date()
-        if submission.submitted_at
-        else today
-        for submission in current.object_list
-    }
-    dates = [today, *submitted_on.values()]
-    dates += [submission.due_on for submission in current.object_list if submission.due_on]
+    submitted_on = [
+        timezone.localtime(item.submitted_at).date() if item.submitted_at else today for item in items
+    ]
+    dates = [today, *submitted_on, *(item.due_on for item in items if item.due_on)]
     table = WorkingDayTable(first=min(dates), last=max(dates))
     kind_labels = {value: str(label) for value, label in SubmissionKind.choices}
     status_labels = {value: str(label) for value, label in Status.choices}
     rows = [
         QueueRow(
-            submission=submission,
-            masked_document_number=mask_document_number(submission.applicant.document_number or ""),
-            waited=table.between(start=submitted_on[submission.pk], end=today),
-            overdue=is_overdue(submission, today=today),
-            due_soon=is_due_soon(submission, today=today, table=table),
-            kind_label=kind_labels.get(submission.kind, submission.kind),
-            status_label=status_labels.get(submission.status, submission.status),
+            item=item,
+            masked_document_number=mask_document_number(item.document_number or ""),
+            waited=table.between(start=started_on, end=today),
+            overdue=is_overdue(item, today=today),
+            due_soon=is_due_soon(item, today=today, table=table),
+            kind_label=kind_labels.get(item.kind, item.kind),
+            status_label=status_labels.get(item.status, item.status),
         )
-        for submission in current.object_list
+        for item, started_on in zip(items, submitted_on, strict=True)
     ]
     record_event(
         action=AuditAction.STAFF_VIEWED_QUEUE,

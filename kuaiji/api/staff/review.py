@@ -55,17 +55,17 @@ def list_submissions(request, filters: Query[StaffQueueFilters]):
     )
     items = [
         {
-            "uuid": row.submission.uuid,
-            "reference": row.submission.reference,
-            "kind": row.submission.kind,
+            "uuid": row.item.uuid,
+            "reference": row.item.reference,
+            "kind": row.item.kind,
             "kind_label": row.kind_label,
-            "status": row.submission.status,
+            "status": row.item.status,
             "status_label": row.status_label,
-            "full_name": row.submission.applicant.full_name,
+            "full_name": row.item.full_name,
             "document_number": row.masked_document_number,
-            "department": _department(row.submission.department),
-            "submitted_at": row.submission.submitted_at,
-            "due_on": row.submission.due_on,
+            "department": _department(row.item.department),  # a QueueDepartment has .division_id, .name
+            "submitted_at": row.item.submitted_at,
+            "due_on": row.item.due_on,
             "waited_working_days": row.waited,
             "overdue": row.overdue,
             "due_soon": row.due_soon,

@@ -6,7 +6,13 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from kuaiji.core.pagination import CappedPaginator, count_details, count_label
+from kuaiji.core.pagination import (
+    CappedPaginator,
+    capped_page,
+    capped_values_page,
+    count_details,
+    count_label,
+)
 from kuaiji.regions.models import Division
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +46,25 @@ def test_a_queryset_is_counted_with_a_limit():
         assert (paginator.count, paginator.capped) == (20, True)
     (query,) = captured.captured_queries
     assert "COUNT(" in query["sql"] and "LIMIT 21" in query["sql"]
+
+
+@pytest.mark.parametrize("per_page", [100, 7])
+def test_a_page_read_as_values_is_the_page_read_as_models(per_page):
+    """In one read (everything on one page) or by the page's ids: the same rows in the same order, made by
+    ``make`` from the values of ``fields``, in as many queries as ``capped_page``."""
+    divisions = Division.objects.filter(code__startswith="6301").order_by("-code")
+    assert 7 < divisions.count() <= 100
+    with CaptureQueriesContext(connection) as as_models:
+        models = capped_page(divisions, 2, per_page=per_page, shape=lambda rows: rows.only("name", "parent"))
+    with CaptureQueriesContext(connection) as as_values:
+        values = capped_values_page(
+            divisions, 2, per_page=per_page, fields=("name", "parent__name"), make=lambda row: row
+        )
+    expected = [(division.name, division.parent.name if division.parent else None) for division in models]
+    count = divisions.count()
+    # Page 2: with 100 a page there is only one, which is given instead.
+    assert list(values) == expected and len(expected) == (
+        count if per_page > count else min(per_page, count - per_page)
+    )
+    assert (values.number, values.paginator.count) == (models.number, models.paginator.count)
+    assert len(as_values.captured_queries) == len(as_models.captured_queries)

@@ -26,25 +26,25 @@ _PLACEHOLDER = UUID(int=0)
 
 
 def _row(row: QueueRow, detail_url: str) -> str:
-    submission = row.submission
-    submitted_at = submission.submitted_at
+    item = row.item
+    submitted_at = item.submitted_at
     state = " is-overdue" if row.overdue else " is-due-soon" if row.due_soon else ""
     badge = OVERDUE_BADGE if row.overdue else DUE_SOON_BADGE if row.due_soon else ""
-    due_on = submission.due_on.isoformat() if submission.due_on else ""
-    department = escape(submission.department.name) if submission.department else ""
+    due_on = item.due_on.isoformat() if item.due_on else ""
+    department = escape(item.department.name) if item.department else ""
     submitted = timezone.localtime(submitted_at).strftime("%Y-%m-%d %H:%M") if submitted_at else ""
-    link = detail_url.replace(str(_PLACEHOLDER), str(submission.uuid))
+    link = detail_url.replace(str(_PLACEHOLDER), str(item.uuid))
     return (
         f'<tr class="queue-card{state}">'
         f'<td data-label="截止日期">{due_on}{badge}</td>'
         f'<td data-label="类型">{escape(row.kind_label)}</td>'
-        f'<td data-label="姓名" class="queue-name"><a href="{link}">{escape(submission.applicant.full_name)}</a>'
-        f' <span class="hint">{escape(submission.reference)}</span></td>'
+        f'<td data-label="姓名" class="queue-name"><a href="{link}">{escape(item.full_name)}</a>'
+        f' <span class="hint">{escape(item.reference)}</span></td>'
         f'<td data-label="证件号码" class="nowrap">{escape(row.masked_document_number)}</td>'
         f'<td data-label="审核部门">{department}</td>'
         f'<td data-label="提交时间" class="nowrap">{submitted}</td>'
         f'<td data-label="已等待">{int(row.waited)} 个工作日</td>'
-        f'<td data-label="状态"><span class="status status-{escape(submission.status)}">'
+        f'<td data-label="状态"><span class="status status-{escape(item.status)}">'
         f"{escape(row.status_label)}</span></td>"
         "</tr>"
     )

@@ -164,11 +164,11 @@ def test_waiting_and_due_badges_follow_the_working_days(departments, reviewer_fo
 
     made = pending_submissions(departments)
     reviewer = reviewer_for("630102")
-    rows = {row.submission.pk: row for row in reviewer.get(reverse("review:queue")).context["rows"]}
+    rows = {row.item.uuid: row for row in reviewer.get(reverse("review:queue")).context["rows"]}
     today = timezone.localdate()
     assert len(rows) == ROWS
     for submission in made:
-        row = rows[submission.pk]
+        row = rows[submission.uuid]
         submitted_on = timezone.localtime(submission.submitted_at).date()
         assert row.waited == working_days_between(start=submitted_on, end=today)
         assert row.overdue == (submission.due_on < today)
