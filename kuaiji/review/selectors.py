@@ -112,8 +112,8 @@ class QueueItem(NamedTuple):
     submitted_at: datetime | None
     due_on: date | None
     full_name: str
-    # In full, as read: what is shown is ``QueueRow.masked_document_number``.
-    document_number: str | None
+    # Masked as it is read: a list never holds a whole number.
+    masked_document_number: str
     # None without a reviewing department: routing always sets one, but the column allows none.
     department: QueueDepartment | None
 
@@ -130,7 +130,7 @@ def _queue_item(values: tuple[Any, ...]) -> QueueItem:
         submitted_at=submitted_at,
         due_on=due_on,
         full_name=full_name,
-        document_number=document_number,
+        masked_document_number=mask_document_number(document_number or ""),
         # A missing department reads as NULL in both columns (a LEFT OUTER JOIN).
         department=QueueDepartment(division_id=division_id, name=department_name)
         if division_id is not None
@@ -141,7 +141,6 @@ def _queue_item(values: tuple[Any, ...]) -> QueueItem:
 @dataclass(frozen=True)
 class QueueRow:
     item: QueueItem
-    masked_document_number: str
     waited: int
     overdue: bool
     due_soon: bool
@@ -242,7 +241,6 @@ def review_queue(
     rows = [
         QueueRow(
             item=item,
-            masked_document_number=mask_document_number(item.document_number or ""),
             waited=table.between(start=started_on, end=today),
             overdue=is_overdue(item, today=today),
             due_soon=is_due_soon(item, today=today, table=table),

@@ -62,7 +62,7 @@ def list_submissions(request, filters: Query[StaffQueueFilters]):
             "status": row.item.status,
             "status_label": row.status_label,
             "full_name": row.item.full_name,
-            "document_number": row.masked_document_number,
+            "document_number": row.item.masked_document_number,
             "department": _department(row.item.department),  # a QueueDepartment has .division_id, .name
             "submitted_at": row.item.submitted_at,
             "due_on": row.item.due_on,

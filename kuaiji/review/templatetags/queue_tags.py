@@ -40,7 +40,7 @@ def _row(row: QueueRow, detail_url: str) -> str:
         f'<td data-label="类型">{escape(row.kind_label)}</td>'
         f'<td data-label="姓名" class="queue-name"><a href="{link}">{escape(item.full_name)}</a>'
         f' <span class="hint">{escape(item.reference)}</span></td>'
-        f'<td data-label="证件号码" class="nowrap">{escape(row.masked_document_number)}</td>'
+        f'<td data-label="证件号码" class="nowrap">{escape(row.item.masked_document_number)}</td>'
         f'<td data-label="审核部门">{department}</td>'
         f'<td data-label="提交时间" class="nowrap">{submitted}</td>'
         f'<td data-label="已等待">{int(row.waited)} 个工作日</td>'
