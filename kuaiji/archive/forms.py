@@ -5,7 +5,7 @@ from django import forms
 from kuaiji.collection.constants import EducationLevel, QualificationLevel
 from kuaiji.core.validators import mask_document_number, normalise_document_number
 from kuaiji.regions.models import Department
-from kuaiji.regions.scope import departments_in_scope
+from kuaiji.regions.scope import departments_in_scope, scope_departments
 
 
 class ArchiveSearchForm(forms.Form):
@@ -33,14 +33,15 @@ class ArchiveSearchForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
+        self.staff = staff
         # Only departments in the staff member's scope can be chosen.
         department = cast("forms.ModelChoiceField[Department]", self.fields["department"])
         department.queryset = departments_in_scope(staff).order_by("division_id")
 
     def department_options(self) -> list[tuple[int, str]]:
-        """The departments that can be chosen, as ``(id, name)`` for ``{% select_options %}``."""
-        department = cast("forms.ModelChoiceField[Department]", self.fields["department"])
-        return [(item.pk, item.name) for item in department.queryset or ()]
+        """The departments that can be chosen, as ``(id, name)`` for ``{% select_options %}``: the scope
+        already read for the request (ordered by division code), not the field's queryset again."""
+        return [(item.pk, item.name) for item in scope_departments(self.staff)]
 
     def search_filters(self) -> dict:
         """Keyword arguments for ``selectors.search_archive`` (call after ``is_valid``)."""
