@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kuaiji.core.constants import DocumentType, Sex
-from kuaiji.core.forms import KuaijiForm
+from kuaiji.core.forms import KuaijiForm, SharedChoiceField
 from kuaiji.core.validators import clean_credit_code, clean_mobile, clean_person_name, document_facts
 from kuaiji.regions.forms import DivisionField
 from kuaiji.regions.models import Department
@@ -85,7 +85,7 @@ def _text(label, *, required=True, max_length=100, help_text="", short=False):
 
 
 def _choice(label, choices, *, required=True, radio=False, blank=True):
-    return forms.ChoiceField(
+    return SharedChoiceField(
         label=label,
         required=required,
         choices=([("", "请选择")] if blank and not radio else []) + list(choices),

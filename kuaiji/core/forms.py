@@ -10,6 +10,17 @@ class KuaijiFormRenderer(TemplatesSetting):
     field_template_name = "core/forms/field.html"
 
 
+class SharedChoiceField(forms.ChoiceField):
+    """A choice field whose copies share its list of choices. Django deep-copies every field of a form for
+    each form it makes, and a choice field its choices with it: for the wizard's sections that was about a
+    tenth of a save (bench/api_bench.py, KUAIJI_BENCH_PROFILE). The choices are the project's tables,
+    never changed in place (a form that narrows them assigns a new list)."""
+
+    def __deepcopy__(self, memo):
+        # Field's copy (widget, messages, validators), without ChoiceField's deep copy of the choices.
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class KuaijiForm(forms.Form):
     """A form whose required fields are marked and whose errors say how to fix them in Chinese."""
 
