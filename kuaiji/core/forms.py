@@ -18,7 +18,7 @@ class SharedChoiceField(forms.ChoiceField):
 
     def __deepcopy__(self, memo):
         # Field's copy (widget, messages, validators), without ChoiceField's deep copy of the choices.
-        return forms.Field.__deepcopy__(self, memo)
+        return forms.Field.__deepcopy__(self, memo)  # type: ignore[attr-defined]  # not in the stubs
 
 
 class KuaijiForm(forms.Form):
