@@ -94,9 +94,22 @@ class Attachment(ChoiceLabels, models.Model):
         return f"{self.slot} {self.uuid}"
 
 
+REFERENCE_LENGTH = 8
+
+
 def reference_of(submission_uuid: uuid.UUID) -> str:
     """A submission's 登记编号: the first 8 hex digits of its uuid, upper case."""
-    return submission_uuid.hex[:8].upper()
+    return submission_uuid.hex[:REFERENCE_LENGTH].upper()
+
+
+def uuid_range_of_reference(text: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The uuids whose 登记编号 is ``text`` (any case), as the lowest and highest: a range on the indexed
+    uuid column; None when ``text`` is not one."""
+    reference = text.lower()
+    if len(reference) != REFERENCE_LENGTH or any(char not in "0123456789abcdef" for char in reference):
+        return None
+    pad = 32 - REFERENCE_LENGTH
+    return uuid.UUID(reference + "0" * pad), uuid.UUID(reference + "f" * pad)
 
 
 class Submission(ChoiceLabels, models.Model):

@@ -6,7 +6,6 @@ Each read of personal data is audited here (``staff.viewed_queue``, ``staff.view
 from ``kuaiji.review.scope``: out of scope and missing give the same 404.
 """
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
@@ -23,7 +22,7 @@ from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 from kuaiji.calendar.selectors import WorkingDayTable, working_days_between
 from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
-from kuaiji.collection.models import Attachment, Revision, Submission, reference_of
+from kuaiji.collection.models import Attachment, Revision, Submission, reference_of, uuid_range_of_reference
 from kuaiji.collection.selectors import LabelledAttachment, attachment_file_response, ordered_attachments
 from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
 from kuaiji.core.pagination import capped_values_page
@@ -54,7 +53,6 @@ QUEUE_ITEM_FIELDS = (
 HISTORY_LABELS = {**EVENT_LABELS, AuditAction.STAFF_VIEWED_SUBMISSION: "查看记录"}
 # Image reads are audited but would drown the history a reviewer reads.
 HISTORY_LEAVES_OUT = (AuditAction.STAFF_VIEWED_ATTACHMENT,)
-REFERENCE_LENGTH = 8
 
 
 class DueDated(Protocol):
@@ -183,10 +181,8 @@ def _search(submissions: QuerySet[Submission], text: str) -> QuerySet[Submission
     number = normalise_document_number(text)
     if number:
         query |= Q(applicant__document_number=number)
-    reference = number.lower()
-    if len(reference) == REFERENCE_LENGTH and all(char in "0123456789abcdef" for char in reference):
-        # The reference is the uuid's first 8 hex digits: a range on the indexed uuid column.
-        query |= Q(uuid__gte=uuid.UUID(reference + "0" * 24), uuid__lte=uuid.UUID(reference + "f" * 24))
+    if references := uuid_range_of_reference(number):
+        query |= Q(uuid__gte=references[0], uuid__lte=references[1])
     return submissions.filter(query)
 
 
