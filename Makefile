@@ -12,11 +12,11 @@ $(VENV)/bin/python:
 
 # Reinstall whenever pyproject.toml changes.
 $(VENV)/.installed-base: pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet -e .
+	$(VENV)/bin/python -m pip install --quiet -e ".[ocr]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet -e ".[dev]"
+	$(VENV)/bin/python -m pip install --quiet -e ".[dev,ocr]"
 	touch $@ $(VENV)/.installed-base
 
 ## Run the product on its embedded default (SQLite + files under ./var) with demo data.
@@ -43,7 +43,7 @@ bench: $(VENV)/.installed-dev
 	DATABASE_URL=$(BENCH_PG_URL) $(VENV)/bin/python -m bench collection hot review import || echo "PostgreSQL not reachable: skipped its run"
 
 $(VENV)/.installed-deploy: pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet -e ".[deploy]"
+	$(VENV)/bin/python -m pip install --quiet -e ".[deploy,ocr]"
 	touch $@ $(VENV)/.installed-base
 
 ## The production shape on loopback (deploy/, docs/deploy.md): nginx, two gunicorn app servers, the task

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kuaiji.core",
     "kuaiji.calendar",
     "kuaiji.regions",
+    "kuaiji.recognition",
     "kuaiji.accounts",
     "kuaiji.collection",
     "kuaiji.review",
@@ -279,6 +280,11 @@ KUAIJI_MAX_REQUEST_BYTES = env_int("KUAIJI_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 # KUAIJI_EXPORT_KEEP_DAYS and then deleted (prune_expired_exports).
 KUAIJI_EXPORT_INLINE_ROWS = env_int("KUAIJI_EXPORT_INLINE_ROWS", 10_000)
 KUAIJI_EXPORT_KEEP_DAYS = env_int("KUAIJI_EXPORT_KEEP_DAYS", 7)
+# Reading the ID card's front after upload (kuaiji.recognition, the [ocr] extra). Off in the test suite
+# unless a test turns it on (a reading costs about a second); a reading not finished after
+# KUAIJI_CARD_READING_SECONDS shows "could not read" and the person goes on.
+KUAIJI_CARD_RECOGNITION = env_bool("KUAIJI_CARD_RECOGNITION", not IS_TEST)
+KUAIJI_CARD_READING_SECONDS = env_int("KUAIJI_CARD_READING_SECONDS", 10)
 # 统计分析 shows summary tables; a dashboard opened when they are older than this queues a refresh.
 KUAIJI_STATISTICS_MAX_AGE = timedelta(minutes=env_int("KUAIJI_STATISTICS_MAX_AGE_MINUTES", 10))
 # An old register (原有人员导入, staff only: the view checks who asks before the body is read).

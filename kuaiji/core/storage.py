@@ -143,6 +143,13 @@ def private_file_response(
     return response
 
 
+def read_stored_file(name: str) -> bytes:
+    """The bytes of a file in the default storage (for the worker's tasks); raises FileNotFoundError or
+    the storage's own error."""
+    with default_storage.open(name, "rb") as stored:
+        return stored.read()
+
+
 def delete_stored_file(name: str) -> None:
     """Delete a stored file; a file that is already gone (or an empty name) is not an error."""
     if not name:
