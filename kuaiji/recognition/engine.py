@@ -38,7 +38,7 @@ class EngineMissing(RuntimeError):
 
 def available() -> bool:
     try:
-        import rapidocr_onnxruntime  # noqa: F401
+        import rapidocr_onnxruntime  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return False
     return True
@@ -71,8 +71,8 @@ def read_lines(image_bytes: bytes) -> list[TextLine]:
     bytes that are not an image."""
     import numpy as np
 
-    image = Image.open(io.BytesIO(image_bytes))
-    image = ImageOps.exif_transpose(image).convert("RGB")
+    opened = Image.open(io.BytesIO(image_bytes))
+    image = ImageOps.exif_transpose(opened).convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     # RapidOCR takes OpenCV's channel order.
     pixels = np.asarray(image)[:, :, ::-1].copy()

@@ -220,5 +220,5 @@ def _address(rows: list[str], start: int | None, end: int | None) -> str:
     if start is None:
         return ""
     stop = end if end is not None and end > start else min(len(rows), start + 4)
-    parts = [_after_label(rows[start], _ADDRESS_LABEL_RE)] + rows[start + 1 : stop]
+    parts = [_after_label(rows[start], _ADDRESS_LABEL_RE), *rows[start + 1 : stop]]
     return "".join(parts)

@@ -83,7 +83,7 @@ def recognise(reading_id: int) -> str:
 
 
 def _finish(
-    reading_id: int, *, failure: str = ReadingFailure.NONE, seconds: float | None = None, **fields
+    reading_id: int, *, failure: str = ReadingFailure.NONE, seconds: float | None = None, **fields: object
 ) -> None:
     CardReading.objects.filter(pk=reading_id).update(
         state=ReadingState.UNREADABLE if failure else ReadingState.DONE,

@@ -195,7 +195,7 @@ def _photograph(card: Image.Image, *, rng: random.Random) -> Image.Image:
     canvas_size = (1280, 960)
     desk = tuple(rng.randint(70, 200) for _ in range(3))
     canvas = Image.effect_noise(canvas_size, rng.uniform(8, 20)).convert("RGB")
-    canvas = Image.blend(Image.new("RGB", canvas_size, desk), canvas, 0.15)  # type: ignore[arg-type]
+    canvas = Image.blend(Image.new("RGB", canvas_size, desk), canvas, 0.15)
     scale = rng.uniform(1.05, 1.3)
     card = card.resize((int(CARD_SIZE[0] * scale), int(CARD_SIZE[1] * scale)), Image.Resampling.LANCZOS)
     left = (canvas_size[0] - card.width) // 2 + rng.randint(-40, 40)

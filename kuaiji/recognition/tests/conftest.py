@@ -5,6 +5,7 @@ import random
 import pytest
 
 from kuaiji.core.storage import save_private_file
+from kuaiji.core.tests.conftest import database_tasks  # noqa: F401 (the fixture, for the worker tests)
 from kuaiji.recognition import engine
 from kuaiji.recognition.synthetic import CardFace, card_photo, fake_card_face
 

@@ -21,7 +21,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from kuaiji.core.tests.conftest import database_tasks, run_worker_once  # noqa: F401 (fixture)
+from kuaiji.core.tests.conftest import run_worker_once
 from kuaiji.recognition import services
 from kuaiji.recognition.constants import ReadingFailure, ReadingState
 from kuaiji.recognition.matching import FieldMatch
@@ -112,6 +112,7 @@ def killed_mid_read(content: bytes, *, workers: list[str]) -> tuple[CardReading,
     import hashlib
 
     reading = services.request_reading(file_name=stored(content), sha256=hashlib.sha256(content).hexdigest())
+    assert reading is not None
     task = DBTaskResult.objects.get()
     task.status = TaskResultStatus.RUNNING
     task.started_at = timezone.now() - timedelta(minutes=30)
@@ -142,7 +143,7 @@ def test_a_worker_killed_while_reading_is_replaced_and_the_card_is_read(recognit
 
 
 def test_a_reading_whose_worker_dies_every_time_is_given_up(recognition_on, database_tasks):
-    reading, task = killed_mid_read(photo_of(plain_face(8)), workers=["w1", "w2"])
+    reading, _task = killed_mid_read(photo_of(plain_face(8)), workers=["w1", "w2"])
 
     call_command("requeue_stale_tasks", "--older-than", "600")
     run_worker_once()
