@@ -174,11 +174,10 @@ def _sex(rows: list[str], index: int | None) -> str:
 
 
 def _ethnicity(rows: list[str], sex_row: int | None) -> str:
-    candidates = ([rows[sex_row]] if sex_row is not None else []) + rows
-    for row in candidates:
-        match = re.search(r"民族(.+)$", row) or (
-            re.search(r"(?:^|[男女])(?:民|族)(.+)$", row) if row is candidates[0] else None
-        )
+    # The whole label on any row; one of its characters (a misread of the other) only after 男/女 on the
+    # sex row, so a name with 民 in it is never taken for an ethnic group.
+    loose = [re.search(r"[男女](?:民|族)(.+)$", rows[sex_row])] if sex_row is not None else []
+    for match in [*(re.search(r"民族(.+)$", row) for row in rows), *loose]:
         if match:
             value = re.sub(r"族$", "", "".join(char for char in match.group(1) if _is_name_char(char)))
             if value:

@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kuaiji.core.storage import read_stored_file
@@ -43,7 +44,7 @@ def recognise(reading_id: int) -> str:
     now = timezone.now()
     claimed = CardReading.objects.filter(
         pk=reading_id, state__in=[ReadingState.PENDING, ReadingState.READING], attempts__lt=MAX_ATTEMPTS
-    ).update(state=ReadingState.READING, started_at=now)
+    ).update(state=ReadingState.READING, started_at=now, attempts=F("attempts") + 1)
     reading = CardReading.objects.filter(pk=reading_id).first()
     if reading is None:
         return "gone"
@@ -52,7 +53,6 @@ def recognise(reading_id: int) -> str:
             _finish(reading_id, failure=ReadingFailure.WORKER_LOST)
             return "given up"
         return "already read"
-    CardReading.objects.filter(pk=reading_id).update(attempts=reading.attempts + 1)
     if not engine.available():
         _finish(reading_id, failure=ReadingFailure.NOT_INSTALLED)
         return "no engine"

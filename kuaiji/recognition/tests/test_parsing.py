@@ -115,3 +115,10 @@ def test_a_misread_ethnic_group_is_snapped_to_the_one_meant():
     assert ethnicity("维吾尔族") == "维吾尔"
     assert ethnicity("维吾示") == "维吾尔"
     assert ethnicity("火星") == "火星"  # nothing near: kept as read, for the reviewer
+
+
+def test_a_name_with_min_in_it_is_not_an_ethnic_group():
+    lines = [line("姓名王民强", 56, 62, width=200), line("性别男民族回", 56, 128, width=300)]
+    assert parse_card(lines).ethnicity == "回"
+    assert parse_card([line("姓名王民强", 56, 62, width=200)]).ethnicity == ""
+    assert parse_card([line("性别女", 56, 128), line("族藏", 290, 128)]).ethnicity == "藏"

@@ -153,7 +153,7 @@ def test_a_reading_whose_worker_dies_every_time_is_given_up(recognition_on, data
     assert card_check(reading, typed_name="张伟", typed_number="").unreadable
 
 
-def test_the_same_image_is_read_once(recognition_on, django_assert_num_queries):
+def test_the_same_image_is_read_once(recognition_on):
     content = photo_of(plain_face(9))
     first = read(content)
     again = read(content)
