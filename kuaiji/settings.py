@@ -285,6 +285,9 @@ KUAIJI_EXPORT_KEEP_DAYS = env_int("KUAIJI_EXPORT_KEEP_DAYS", 7)
 # KUAIJI_CARD_READING_SECONDS shows "could not read" and the person goes on.
 KUAIJI_CARD_RECOGNITION = env_bool("KUAIJI_CARD_RECOGNITION", not IS_TEST)
 KUAIJI_CARD_READING_SECONDS = env_int("KUAIJI_CARD_READING_SECONDS", 10)
+# New readings asked for from one address in an hour (a reading costs the worker about a second); past
+# it, photos are still taken and a reviewer checks them by eye.
+KUAIJI_CARD_READINGS_PER_ADDRESS_HOURLY = env_int("KUAIJI_CARD_READINGS_PER_ADDRESS_HOURLY", 60)
 # 统计分析 shows summary tables; a dashboard opened when they are older than this queues a refresh.
 KUAIJI_STATISTICS_MAX_AGE = timedelta(minutes=env_int("KUAIJI_STATISTICS_MAX_AGE_MINUTES", 10))
 # An old register (原有人员导入, staff only: the view checks who asks before the body is read).

@@ -22,7 +22,9 @@ from .models import Attachment, Submission
 
 logger = logging.getLogger(__name__)
 
-SLOT_OF_KIND = {IdentityPhotoKind.FRONT: "id_front", IdentityPhotoKind.BACK: "id_back"}
+#: The slot of the card's front, the one photo read by kuaiji.recognition.
+ID_FRONT_SLOT = "id_front"
+SLOT_OF_KIND = {IdentityPhotoKind.FRONT: ID_FRONT_SLOT, IdentityPhotoKind.BACK: "id_back"}
 
 
 @transaction.atomic

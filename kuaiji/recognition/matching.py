@@ -23,6 +23,7 @@ class FieldMatch(models.TextChoices):
     SAME_BUT_RARE = "same_but_rare", "除生僻字外一致"
     DIFFERENT = "different", "不一致"
     NOT_READ = "not_read", "未识别"
+    NOT_TYPED = "not_typed", "未填写"  # read off the card, nothing typed yet to compare it with
 
 
 def normalise_name(name: str) -> str:
@@ -51,6 +52,8 @@ def compare_name(typed: str, read: str) -> FieldMatch:
     if not read:
         return FieldMatch.NOT_READ
     typed, read = normalise_name(typed), normalise_name(read)
+    if not typed:
+        return FieldMatch.NOT_TYPED
     if typed == read:
         return FieldMatch.SAME
     unknown = set(unknown_characters(typed))
@@ -65,4 +68,6 @@ def compare_name(typed: str, read: str) -> FieldMatch:
 def compare_number(typed: str, read: str) -> FieldMatch:
     if not read:
         return FieldMatch.NOT_READ
+    if not normalise_document_number(typed):
+        return FieldMatch.NOT_TYPED
     return FieldMatch.SAME if normalise_document_number(typed) == read else FieldMatch.DIFFERENT

@@ -41,6 +41,8 @@ class CardCheck:
     number: FieldMatch
     compared: bool  # False for a document other than a resident ID card: shown, not compared
     seconds_left: float
+    typed_name: str = ""
+    typed_number: str = ""
 
     @property
     def in_progress(self) -> bool:
@@ -93,6 +95,8 @@ def card_check(
         number=compare_number(typed_number, reading.number) if done else FieldMatch.NOT_READ,
         compared=compared,
         seconds_left=max(0.0, (reading.requested_at + limit - now).total_seconds()),
+        typed_name=typed_name or "",
+        typed_number=typed_number or "",
     )
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kuaiji.core.ratelimit import over_limit
 from kuaiji.core.storage import read_stored_file
 
 from . import engine
@@ -23,10 +24,22 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
 
 
-def request_reading(*, file_name: str, sha256: str) -> CardReading | None:
+def request_reading(*, file_name: str, sha256: str, client_ip: str = "") -> CardReading | None:
     """The reading of this image, queued for the worker (after the caller's transaction commits) unless
-    one exists. None when recognition is switched off (``KUAIJI_CARD_RECOGNITION``)."""
+    one exists. None when recognition is switched off (``KUAIJI_CARD_RECOGNITION``), or when the address
+    has asked for more new readings this hour than ``KUAIJI_CARD_READINGS_PER_ADDRESS_HOURLY``: the photo
+    is kept all the same and a reviewer looks at it."""
     if not settings.KUAIJI_CARD_RECOGNITION:
+        return None
+    reading = CardReading.objects.filter(sha256=sha256).first()
+    if reading is not None:
+        return reading
+    if client_ip and over_limit(
+        f"card-reading-ip:{client_ip}",
+        limit=settings.KUAIJI_CARD_READINGS_PER_ADDRESS_HOURLY,
+        window_seconds=3600,
+    ):
+        logger.warning("card readings from %s over the hourly limit; photo left to the reviewer", client_ip)
         return None
     reading, created = CardReading.objects.get_or_create(sha256=sha256, defaults={"file_name": file_name})
     if created:

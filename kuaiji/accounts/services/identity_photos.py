@@ -11,17 +11,28 @@ from django.utils import timezone
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import save_clean_image
 
+from kuaiji.recognition.services import forget_readings, request_reading
+
+from ..constants import IdentityPhotoKind
 from ..models import IdentityPhoto, User
 
 
 def store_identity_photo(
-    *, upload: UploadedFile, kind: str, upload_session: str, owner: User | None = None
+    *,
+    upload: UploadedFile,
+    kind: str,
+    upload_session: str,
+    owner: User | None = None,
+    client_ip: str = "",
 ) -> IdentityPhoto:
-    """Check, re-encode and store a photo of an identity document. Raises ValidationError."""
+    """Check, re-encode and store a photo of an identity document. Raises ValidationError.
+
+    The front of the card is read in the background at once (``request_reading``): the registration page
+    shows the result in seconds and reviewers see it beside the photo."""
     image = clean_image_upload(upload)
     name = save_clean_image(image, prefix="identity")
     try:
-        return IdentityPhoto.objects.create(
+        photo = IdentityPhoto.objects.create(
             kind=kind,
             file=name,
             content_type=image.content_type,
@@ -39,6 +50,9 @@ def store_identity_photo(
 
         delete_stored_file(name)
         raise
+    if kind == IdentityPhotoKind.FRONT:
+        request_reading(file_name=name, sha256=image.sha256, client_ip=client_ip)
+    return photo
 
 
 def pending_identity_photo(
@@ -74,6 +88,9 @@ def prune_unclaimed_identity_photos(*, older_than: timedelta | None = None) -> i
             deleted, _ = IdentityPhoto.objects.filter(
                 pk=photo.pk, owner__isnull=True, appeal__isnull=True
             ).delete()
+            # What was read off the card goes with the photo, unless the same image is kept elsewhere.
+            if deleted and not IdentityPhoto.objects.filter(sha256=photo.sha256).exists():
+                forget_readings([photo.sha256])
         if deleted:
             delete_stored_file(name)
             pruned += 1

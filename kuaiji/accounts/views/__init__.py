@@ -10,7 +10,7 @@ from .home import account, agreement, home, identity_photo
 from .legacy import activate
 from .outbox import sms_outbox
 from .passwords import reset_password
-from .registration import register
+from .registration import register, register_photo, register_photo_check
 from .signing import STAFF_PENDING, sign_in, sign_out, staff_sign_in, staff_verify
 from .steps import CODE_SENT, PhotoSlot
 
@@ -29,6 +29,8 @@ __all__ = [
     "home",
     "identity_photo",
     "register",
+    "register_photo",
+    "register_photo_check",
     "reset_password",
     "sign_in",
     "sign_out",

@@ -59,7 +59,7 @@ def _accept_photos(request, data, slots: list[PhotoSlot]) -> None:
         if upload is not None:
             try:
                 slot.photo = services.store_identity_photo(
-                    upload=upload, kind=slot.kind, upload_session=session
+                    upload=upload, kind=slot.kind, upload_session=session, client_ip=client_ip(request)
                 )
             except ValidationError as error:
                 slot.error = error

@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import delete_stored_file, save_clean_image
+from kuaiji.recognition.services import request_reading
 
 from ..attachments import required_attachments
 from ..constants import EDITABLE_STATUSES
+from ..identity_photos import ID_FRONT_SLOT
 from ..models import Attachment, Submission
 from .answers import PORTRAIT_SLOT, validated_answers
 from .drafts import _unflag
@@ -78,6 +80,9 @@ def add_attachment(submission: Submission, *, slot: str, upload: UploadedFile) -
 
     if slot == form_status.SIGNED_FORM_SLOT:
         form_status.stamp_signed_form(submission, attachment)
+    if slot == ID_FRONT_SLOT:
+        # A new photo of the card's front is read as the registration's was, for the reviewer.
+        request_reading(file_name=attachment.file.name, sha256=attachment.sha256)
     return attachment
 
 

@@ -317,6 +317,110 @@
     });
   }
 
+  // The registration's ID photo: sent as soon as it is chosen, so the card is read while the person types
+  // the rest; the server's fragment (识别中, then what the card says against the name and number typed)
+  // replaces #id_photo_check, asked again every second while in progress (the server turns 识别中 into
+  // "could not read" at its time limit) and when the name or number changes. Without this, the photo goes
+  // with the form and the state shows after any round trip.
+  function wireCardPhoto() {
+    var fieldset = document.querySelector("[data-card-photo]");
+    if (!fieldset || !window.FormData || !window.fetch || !window.Promise) return;
+    var form = fieldset.closest("form");
+    var input = fieldset.querySelector("input[type=file]");
+    var token = fieldset.querySelector("input[type=hidden][name$='photo_token']");
+    var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!input || !token || !csrf) return;
+    var group = input.closest(".field");
+    var timer = null;
+    var latest = 0;
+    var typed = function (data) {
+      ["full_name", "document_number", "document_type"].forEach(function (name) {
+        var field = form.elements[name];
+        if (field) data.append(name, field.value);
+      });
+      data.append("csrfmiddlewaretoken", csrf.value);
+      return data;
+    };
+    var showErrors = function (errors) {
+      var box = group.querySelector(".error-message");
+      if (!box) {
+        box = document.createElement("p");
+        box.className = "error-message";
+        box.id = input.id + "_error";
+        input.insertAdjacentElement("beforebegin", box);
+      }
+      box.innerHTML = "";
+      errors.forEach(function (text) {
+        var line = document.createElement("span");
+        line.textContent = text;
+        box.appendChild(line);
+      });
+      group.classList.add("has-error");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", box.id);
+      // The refused photo's preview would look accepted.
+      group.querySelectorAll(".upload-preview").forEach(function (preview) { preview.remove(); });
+      input.value = "";
+      input.focus();
+    };
+    var clearErrors = function () {
+      var box = group.querySelector(".error-message");
+      if (box) box.remove();
+      group.classList.remove("has-error");
+      input.removeAttribute("aria-invalid");
+    };
+    var show = function (answer, request) {
+      if (request !== latest) return;  // an older answer arriving late
+      var old = document.getElementById("id_photo_check");
+      var holder = document.createElement("div");
+      holder.innerHTML = answer.html;
+      if (old && holder.firstElementChild) old.replaceWith(holder.firstElementChild);
+      clearTimeout(timer);
+      if (answer.in_progress && answer.poll_after_ms) timer = setTimeout(check, answer.poll_after_ms);
+    };
+    var send = function (url, data) {
+      var request = ++latest;
+      return fetch(url, { method: "POST", body: typed(data), credentials: "same-origin", headers: { "X-Requested-With": "XMLHttpRequest" } })
+        .then(function (response) {
+          if (response.status === 413) return { errors: ["文件太大，请换一张较小的照片后重试"] };
+          return response.json().catch(function () { return { errors: ["上传没有完成，请重试"] }; });
+        })
+        .then(function (answer) {
+          if (answer.errors) { if (request === latest) showErrors(answer.errors); return; }
+          if (answer.token) token.value = answer.token;
+          show(answer, request);
+        })
+        .catch(function () { if (request === latest) showErrors(["网络连接中断，上传没有完成，请重试"]); });
+    };
+    var check = function () {
+      if (!token.value) return;
+      var data = new FormData();
+      data.append(token.name, token.value);
+      send(fieldset.getAttribute("data-check-url"), data);
+    };
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      clearErrors();
+      var state = document.getElementById("id_photo_check");
+      if (state) state.innerHTML = '<p class="card-check-state card-check-reading"><span class="spinner" aria-hidden="true"></span>正在上传照片…</p>';
+      downscaled(file).then(function (ready) {
+        var data = new FormData();
+        data.append(input.name, ready, ready.name);
+        send(fieldset.getAttribute("data-upload-url"), data).then(function () {
+          // Sent: the hidden token now holds it, and the form must not send the file a second time.
+          if (token.value) input.value = "";
+        });
+      });
+    });
+    ["full_name", "document_number", "document_type"].forEach(function (name) {
+      var field = form.elements[name];
+      if (field) field.addEventListener("change", check);
+    });
+    // A page sent back (a code asked for, an error) while the card was still being read.
+    if (document.querySelector("#id_photo_check[data-in-progress]")) timer = setTimeout(check, 1000);
+  }
+
 
   // Reviewers zoom and rotate attachment images in the page.
   function wireImageViewers() {
@@ -393,6 +497,7 @@
     wireDepartmentSuggestion();
     wireSingleSubmit();
     wireUploadProgress();
+    wireCardPhoto();
     wireImageViewers();
     wireReasonTemplates();
     wireDecisionBar();
