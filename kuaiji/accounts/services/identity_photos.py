@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from kuaiji.core.images import clean_image_upload
 from kuaiji.core.storage import save_clean_image
-
 from kuaiji.recognition.services import forget_readings, request_reading
 
 from ..constants import IdentityPhotoKind
