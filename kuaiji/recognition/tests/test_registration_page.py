@@ -107,7 +107,9 @@ def test_nothing_typed_yet_shows_what_the_card_says_without_a_warning(client, re
 @needs_engine
 def test_a_rare_character_is_left_to_the_reviewer(client, recognition_on):
     rng = random.Random(3)
-    face = next(f for f in (fake_card_face(rng=rng, rare=1, minority=0) for _ in range(20)) if len(f.name) >= 2)
+    face = next(
+        f for f in (fake_card_face(rng=rng, rare=1, minority=0) for _ in range(20)) if len(f.name) >= 2
+    )
     answer = upload(client, photo_of(face), **typed(face)).json()
     assert "姓名中的生僻字无法自动识别" in answer["html"]
     assert "不一致" not in answer["html"]
@@ -138,7 +140,9 @@ def test_while_the_worker_has_not_read_it_the_page_shows_recognising_then_gives_
 
 
 def test_a_refused_photo_answers_why(client, recognition_on):
-    response = client.post(UPLOAD, {"id_photo": SimpleUploadedFile("card.jpg", b"not an image", "image/jpeg")})
+    response = client.post(
+        UPLOAD, {"id_photo": SimpleUploadedFile("card.jpg", b"not an image", "image/jpeg")}
+    )
     assert response.status_code == 400
     assert response.json()["errors"] and all("\u4e00" <= e[0] <= "\u9fff" for e in response.json()["errors"])
     assert not IdentityPhoto.objects.exists() and not CardReading.objects.exists()
