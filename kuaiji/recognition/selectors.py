@@ -66,6 +66,12 @@ class CardCheck:
         fields = (("姓名", self.name), ("证件号码", self.number))
         return [label for label, outcome in fields if outcome == FieldMatch.DIFFERENT]
 
+    def get_name_display(self) -> str:
+        return FieldMatch(self.name).label
+
+    def get_number_display(self) -> str:
+        return FieldMatch(self.number).label
+
     @property
     def failure_label(self) -> str:
         return ReadingFailure(self.failure).label if self.failure else ""

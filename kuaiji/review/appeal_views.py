@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kuaiji.accounts import services as account_services
-from kuaiji.accounts.constants import AppealStatus
+from kuaiji.accounts.constants import AppealStatus, IdentityPhotoKind
 from kuaiji.accounts.models import AccountAppeal, IdentityPhoto, User
 from kuaiji.accounts.permissions import REVIEWER, has_role, staff_required
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.core.storage import private_file_response
 from kuaiji.core.validators import mask_document_number, mask_mobile
+from kuaiji.recognition.selectors import CardCheck, card_check, readings_of
 from kuaiji.regions.scope import departments_in_scope
 
 
@@ -51,20 +52,43 @@ def appeal_detail(request, appeal_uuid):
         document_type=appeal.document_type, document_number=appeal.document_number
     ).first()
     record_event(action=AuditAction.STAFF_VIEWED_APPEAL, actor=request.user, target=appeal, request=request)
+    photos = list(appeal.photos.order_by("kind"))
+    holder_photos = list(holder.identity_photos.order_by("-created_at")[:1]) if holder else []
     return render(
         request,
         "review/appeal_detail.html",
         {
             "appeal": appeal,
-            "photos": appeal.photos.order_by("kind"),
             "holder": holder,
-            "holder_photos": holder.identity_photos.order_by("-created_at")[:1] if holder else [],
+            **_with_card_checks(appeal, photos, holder, holder_photos),
             "holder_mobile": mask_mobile(holder.mobile) if holder and holder.mobile else "",
             "can_decide": appeal.status == AppealStatus.PENDING and has_role(request.user, REVIEWER),
             "error": request.session.pop("appeal_error", ""),
             "appeal_form": request.session.pop("appeal_form", {}),
         },
     )
+
+
+def _with_card_checks(appeal, photos, holder, holder_photos) -> dict[str, list]:
+    """``photos`` and ``holder_photos`` as (photo, CardCheck or None): the appeal's card front against what
+    the appellant gave, the account's registration photo against the account, so the reviewer sees which
+    of the two the card supports. One query for both readings."""
+    readings = readings_of([photo.sha256 for photo in photos + holder_photos])
+
+    def check(photo, person) -> CardCheck | None:
+        if photo.kind != IdentityPhotoKind.FRONT:
+            return None
+        return card_check(
+            readings.get(photo.sha256),
+            typed_name=person.full_name,
+            typed_number=person.document_number or "",
+            document_type=person.document_type or "",
+        )
+
+    return {
+        "photos": [(photo, check(photo, appeal)) for photo in photos],
+        "holder_photos": [(photo, check(photo, holder)) for photo in holder_photos],
+    }
 
 
 @staff_required(role=REVIEWER)

@@ -22,11 +22,13 @@ from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
 from kuaiji.calendar.selectors import WorkingDayTable, working_days_between
 from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
+from kuaiji.collection.identity_photos import ID_FRONT_SLOT
 from kuaiji.collection.models import Attachment, Revision, Submission, reference_of, uuid_range_of_reference
 from kuaiji.collection.selectors import LabelledAttachment, attachment_file_response, ordered_attachments
 from kuaiji.collection.summary import Section, SectionDifference, difference, section_rows
 from kuaiji.core.pagination import capped_values_page
 from kuaiji.core.validators import has_control_characters, mask_document_number, normalise_document_number
+from kuaiji.recognition.selectors import CardCheck, card_check, reading_of
 from kuaiji.regions.scope import scope_department
 
 from .scope import (
@@ -278,6 +280,8 @@ class ReviewDetail:
     # A resubmission after a return: the reason, and what changed since the returned revision.
     return_reason: str = ""
     since_return: list[SectionDifference] | None = field(default=None)
+    # What was read off the photo of the card's front, against the name submitted and the account's number.
+    card: CardCheck | None = None
 
     @property
     def is_change(self) -> bool:
@@ -309,6 +313,23 @@ def _last_return(submission: Submission, revision: Revision) -> Any:
         .first()
     )
     return decision if decision is not None and decision.outcome == Outcome.RETURN else None
+
+
+def front_card_check(
+    submission: Submission, revision: Revision, attachments: list[LabelledAttachment]
+) -> CardCheck | None:
+    """The reading of the revision's photo of the card's front (the first, if several), compared with the
+    name it gives and the account's document; None without such a photo or a reading. One query."""
+    front = next((item.attachment for item in attachments if item.attachment.slot == ID_FRONT_SLOT), None)
+    if front is None:
+        return None
+    applicant = submission.applicant
+    return card_check(
+        reading_of(front.sha256),
+        typed_name=revision.answers.get("personal", {}).get("full_name") or applicant.full_name,
+        typed_number=applicant.document_number or "",
+        document_type=applicant.document_type or "",
+    )
 
 
 def can_decide(*, staff: Any, submission: Submission) -> bool:
@@ -344,12 +365,14 @@ def review_detail(
         request=request,
         details=details,
     )
+    attachments = ordered_attachments(revision)
     return ReviewDetail(
         submission=submission,
         revision=revision,
         sections=sections,
         differences=differences,
-        attachments=ordered_attachments(revision),
+        attachments=attachments,
+        card=front_card_check(submission, revision, attachments),
         history=submission_history(submission),
         can_decide=can_decide(staff=staff, submission=submission),
         return_reason=returned.reason if returned else "",

@@ -80,6 +80,7 @@ def detail(request, submission_uuid):
             "sections": review.differences if review.is_change else review.sections,
             "is_change": review.is_change,
             "images": [(item.label, item.attachment) for item in review.attachments],
+            "card": review.card,
             "history": [(item.event, item.label) for item in review.history],
             "return_reason": review.return_reason,
             "since_return": [part for part in review.since_return or [] if part.changed],

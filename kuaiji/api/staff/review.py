@@ -128,6 +128,7 @@ def submission_detail(request, submission_uuid: UUID):
             }
             for item in review.attachments
         ],
+        "card_reading": _card_reading(review.card, review.attachments),
         "history": [
             {
                 "occurred_at": item.event.occurred_at,
@@ -190,4 +191,27 @@ def decide_submission(request, submission_uuid: UUID, payload: StaffDecisionIn):
         "version": submission.version,
         "outcome": decision.outcome,
         "decided_at": decision.decided_at,
+    }
+
+
+def _card_reading(card, attachments) -> dict | None:
+    if card is None:
+        return None
+    reading = card.reading
+    front = next((item.attachment for item in attachments if item.attachment.sha256 == reading.sha256), None)
+    return {
+        "state": card.state,
+        "failure": card.failure,
+        "failure_label": card.failure_label,
+        "compared": card.compared,
+        "name_match": card.name,
+        "number_match": card.number,
+        "name": reading.name,
+        "sex": reading.sex,
+        "ethnicity": reading.ethnicity,
+        "birth_date": reading.birth_date,
+        "address": reading.address,
+        "number": reading.number,
+        "number_valid": reading.number_valid,
+        "attachment_uuid": front.uuid if front else None,
     }

@@ -120,6 +120,27 @@ class StaffAttachmentOut(Schema):
     height: int
 
 
+class StaffCardReadingOut(Schema):
+    """What was read off the photo of the card's front, and how it compares with the submission."""
+
+    state: Literal["reading", "done", "unreadable"] = Field(
+        ..., description="reading: still within the time limit; unreadable: could not be read, check by eye"
+    )
+    failure: str = Field("", description="why it could not be read (no_text, timeout, …)")
+    failure_label: str = ""
+    compared: bool = Field(..., description="False for a document other than a resident ID card")
+    name_match: Literal["same", "same_but_rare", "different", "not_read", "not_typed"]
+    number_match: Literal["same", "same_but_rare", "different", "not_read", "not_typed"]
+    name: str
+    sex: str
+    ethnicity: str
+    birth_date: date | None
+    address: str
+    number: str
+    number_valid: bool = Field(..., description="the number read has a valid GB 11643 check digit")
+    attachment_uuid: UUID | None = Field(None, description="the 人像面 attachment that was read")
+
+
 class StaffHistoryOut(Schema):
     occurred_at: datetime
     action: str
@@ -152,6 +173,9 @@ class StaffSubmissionDetail(Schema):
         None, description="重新提交时：与被退回的版本相比有变化的部分"
     )
     attachments: list[StaffAttachmentOut]
+    card_reading: StaffCardReadingOut | None = Field(
+        None, description="证件照片自动识别: the 人像面 photo read on upload; null without one"
+    )
     history: list[StaffHistoryOut]
 
 
