@@ -8,6 +8,7 @@ from kuaiji.core.storage import save_private_file
 from kuaiji.core.tests.conftest import database_tasks  # noqa: F401 (the fixture, for the worker tests)
 from kuaiji.recognition import engine
 from kuaiji.recognition.synthetic import CardFace, card_photo, fake_card_face
+from kuaiji.review.tests.conftest import reviewer_for  # noqa: F401 (the fixture, for the review pages)
 
 needs_engine = pytest.mark.skipif(not engine.available(), reason="the [ocr] extra is not installed")
 

@@ -21,7 +21,6 @@ from kuaiji.api.models import ApiToken
 from kuaiji.collection.tests.factories import SubmissionFactory
 from kuaiji.collection.tests.helpers import image_upload
 from kuaiji.recognition.models import CardReading
-from kuaiji.review.tests.conftest import reviewer_for  # noqa: F401 (the fixture)
 
 from .conftest import needs_engine, photo_of, plain_face
 
