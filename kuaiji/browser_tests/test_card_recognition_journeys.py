@@ -6,21 +6,31 @@ Requirements covered:
   card is named, with the card's name and a link to the field; corrected, the page says all is the same;
 - the state survives the round trip of asking for the SMS code, and the person registers;
 - a reading the worker does not finish in time shows 识别中 with a spinner, then "could not read, a
-  reviewer will check" without a reload, and the person registers all the same.
+  reviewer will check" without a reload, and the person registers all the same;
+- the reviewer sees what the card says beside its photo, and which field differs from the submission.
 """
 
 import random
 import re
 
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 import pytest
 from playwright.sync_api import Page, expect
 
+from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.models import User
+from kuaiji.accounts.tests.factories import ApplicantFactory, StaffFactory
+from kuaiji.collection.tests.factories import SubmissionFactory
+from kuaiji.collection.tests.helpers import image_upload
 from kuaiji.core.fakes import fake_mobile
 from kuaiji.recognition import engine
 from kuaiji.recognition.tests.conftest import photo_of, plain_face
 
 from .test_account_journeys import field, send_code
+from .test_collection_journeys import reference_data  # noqa: F401  (fixture)
+from .test_review_journeys import staff_sign_in
 
 pytestmark = pytest.mark.skipif(not engine.available(), reason="the [ocr] extra is not installed")
 
@@ -103,8 +113,45 @@ def test_a_card_not_read_in_time_says_so_and_the_person_registers(
     expect(state.locator(".spinner")).to_be_visible()
     expect(state).to_contain_text("正在识别证件照片")
     shot(page, "reading")
-    expect(state).to_contain_text("未能自动识别这张证件照片，审核人员将人工核对，您可以继续注册", timeout=8_000)
+    expect(state).to_contain_text(
+        "未能自动识别这张证件照片，审核人员将人工核对，您可以继续注册", timeout=8_000
+    )
     expect(state.locator(".spinner")).to_have_count(0)
     shot(page, "could-not-read")
     settings.TASKS = immediate  # the SMS code is sent by a task too
     finish_registering(page, full_name=face.name)
+
+
+def test_the_reviewer_sees_the_card_read_beside_its_photo(
+    page: Page,
+    shot,
+    reference_data,  # noqa: F811
+    settings,
+):
+    settings.KUAIJI_CARD_RECOGNITION = True
+    face = plain_face(62)
+    applicant = ApplicantFactory.create(full_name=face.name, document_number=face.number)
+
+    def upload_for(slot):
+        if slot == "id_front":
+            return SimpleUploadedFile("身份证正面.jpg", photo_of(face), content_type="image/jpeg")
+        return image_upload(name=f"{slot}.jpg", size=(320, 240))
+
+    # The applicant gave a name unlike the card in 信息登记.
+    submission = SubmissionFactory.create(
+        submitted=True,
+        applicant=applicant,
+        sections={"personal": {"full_name": "王小明"}},
+        upload_for=upload_for,
+    )
+    reviewer = StaffFactory.create(department=reference_data["630000"])
+    reviewer.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
+    staff_sign_in(page, reviewer)
+    page.goto(f"/review/{submission.uuid}/")
+    panel = page.locator(".card-reading")
+    expect(panel).to_contain_text("姓名与填报内容不一致，请对照照片核对")
+    expect(panel.locator(".is-changed")).to_have_count(1)
+    expect(panel.locator(".is-changed")).to_contain_text(f"{face.name} 不一致填报内容：王小明")
+    panel.evaluate("panel => panel.scrollIntoView({block: 'center'})")
+    shot(page, "review-detail")
+        panel.screenshot(path=f"/tmp/peek-{page.viewport_size['width']}.png")

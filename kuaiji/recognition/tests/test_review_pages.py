@@ -2,6 +2,7 @@
 an account appeal (the appeal's card against the appellant, the account's registration photo against the
 account). Synthetic cards through the real engine; the reading costs the review page one query."""
 
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,6 +28,13 @@ from .conftest import needs_engine, photo_of, plain_face
 pytestmark = [pytest.mark.django_db, needs_engine]
 
 
+def rows(html: str, label: str) -> list[str]:
+    """The text of each reading panel's row ``label`` (tags stripped), in page order."""
+    panels = re.findall(r'<section class="card-reading".*?</section>', html, flags=re.S)
+    found = [row for panel in panels for row in re.findall(rf"<dt>{label}</dt><dd>(.*?)</dd>", panel)]
+    return [re.sub(r"<[^>]+>", "", row) for row in found]
+
+
 def submitted_with_card(face, *, submitted_name: str):
     applicant = ApplicantFactory(full_name=face.name, document_number=face.number)
 
@@ -49,7 +57,8 @@ def test_the_review_page_and_api_show_the_card_beside_its_photo(recognition_on, 
     province = reviewer_for("630000")
     html = province.get(reverse("review:detail", args=[submission.uuid])).content.decode()
     assert "证件照片自动识别" in html and "姓名、证件号码与填报内容一致" in html
-    assert f"<td>{face.name}</td>" in html and f"<td>{face.number}</td>" in html
+    assert rows(html, "姓名") == [f"{face.name} 一致填报内容：{face.name}"]
+    assert rows(html, "证件号码") == [f"{face.number} 一致填报内容：{face.number}"]
     assert html.index("人像面") < html.index("证件照片自动识别")  # beside the photo, below its caption
 
     detail = _api_detail(province, submission)
@@ -74,7 +83,7 @@ def test_a_name_submitted_unlike_the_card_is_pointed_out(recognition_on, reviewe
     submission = submitted_with_card(face, submitted_name="王小明")
     html = reviewer_for("630000").get(reverse("review:detail", args=[submission.uuid])).content.decode()
     assert "姓名与填报内容不一致" in html
-    assert f"<td>{face.name}</td><td>王小明</td>" in html
+    assert rows(html, "姓名") == [f"{face.name} 不一致填报内容：王小明"]
 
 
 def test_the_reading_costs_the_review_page_one_query(recognition_on, reviewer_for, departments):
@@ -125,4 +134,7 @@ def test_an_appeal_shows_both_cards_against_their_people(recognition_on, reviewe
     assert "姓名、证件号码与申诉填写一致" in html
     # The account's own photo is of another person's card: both name and number differ from the account.
     assert "姓名、证件号码与账号信息不一致" in html
-    assert f"<td>{squatter_face.name}</td><td>王小明</td>" in html
+    assert rows(html, "姓名") == [
+        f"{face.name} 一致申诉填写：{face.name}",
+        f"{squatter_face.name} 不一致账号信息：王小明",
+    ]
