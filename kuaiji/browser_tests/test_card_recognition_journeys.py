@@ -154,4 +154,3 @@ def test_the_reviewer_sees_the_card_read_beside_its_photo(
     expect(panel.locator(".is-changed")).to_contain_text(f"{face.name} 不一致填报内容：王小明")
     panel.evaluate("panel => panel.scrollIntoView({block: 'center'})")
     shot(page, "review-detail")
-        panel.screenshot(path=f"/tmp/peek-{page.viewport_size['width']}.png")
