@@ -70,7 +70,8 @@ def normalise_text(text: str) -> str:
 
 def parse_card(lines: Sequence[TextLine]) -> CardFields:
     """The card's fields from the engine's lines (any order, any angle up to a quarter turn)."""
-    rows = _rows(lines)
+    parts = _row_parts(lines)
+    rows = ["".join(row) for row in parts]
     if not rows:
         return CardFields()
     number = _number(rows)
@@ -81,7 +82,7 @@ def parse_card(lines: Sequence[TextLine]) -> CardFields:
         (i for i, row in enumerate(rows) if _NUMBER_RE.search(row) or _NUMBER_LABEL_RE.search(row)), None
     )
     return CardFields(
-        name=_name(rows, name_row),
+        name=_name(rows, name_row, parts),
         sex=_sex(rows, sex_row),
         ethnicity=_ethnicity(rows, sex_row),
         birth_date=_birth_date(rows, number),
@@ -93,8 +94,8 @@ def parse_card(lines: Sequence[TextLine]) -> CardFields:
 # --- rows -------------------------------------------------------------------------------------------------
 
 
-def _rows(lines: Sequence[TextLine]) -> list[str]:
-    """The lines put level and gathered into rows, each row's text read left to right."""
+def _row_parts(lines: Sequence[TextLine]) -> list[list[str]]:
+    """The lines put level and gathered into rows, each row's texts read left to right."""
     placed = []
     angles = []
     heights = []
@@ -123,7 +124,7 @@ def _rows(lines: Sequence[TextLine]) -> list[str]:
             rows[-1].append(point)
         else:
             rows.append([point])
-    return ["".join(text for _x, _y, text in sorted(row)) for row in rows]
+    return [[text for _x, _y, text in sorted(row)] for row in rows]
 
 
 def _find(rows: list[str], label: re.Pattern[str]) -> int | None:
@@ -151,10 +152,16 @@ def _number(rows: list[str]) -> str:
     return (valid or found or [""])[0]
 
 
-def _name(rows: list[str], index: int | None) -> str:
+def _name(rows: list[str], index: int | None, parts: list[list[str]]) -> str:
     if index is None:
         return ""
-    value = _after_label(rows[index], _NAME_LABEL_RE)
+    label = _NAME_LABEL_RE.match(parts[index][0])
+    if label and len(label.group(0)) == 2 and len(parts[index]) > 1:
+        # The name is printed apart from 姓名: when it was read as a text of its own, what the engine
+        # put after the label in the label's text is a speck read as a character (姓名文 | 刘秀).
+        value = "".join(parts[index][1:])
+    else:
+        value = _after_label(rows[index], _NAME_LABEL_RE)
     if not value and index + 1 < len(rows) and not _SEX_LABEL_RE.match(rows[index + 1]):
         value = rows[index + 1]
     return "".join(char for char in value if _is_name_char(char))

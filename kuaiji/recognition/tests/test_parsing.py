@@ -6,6 +6,7 @@ Requirements covered (no engine needed: the lines are written as the engine retu
 - traditional forms (漢, 號碼, 別) read as simplified; full-width digits and a final x read as ASCII and X;
 - the address gathered over its wrapped lines, up to the number;
 - the number with the valid check digit preferred; an invalid one kept but flagged;
+- a speck read as a character after 姓名 is dropped when the name was read as a text of its own;
 - nothing read → empty fields.
 """
 
@@ -122,3 +123,11 @@ def test_a_name_with_min_in_it_is_not_an_ethnic_group():
     assert parse_card(lines).ethnicity == "回"
     assert parse_card([line("姓名王民强", 56, 62, width=200)]).ethnicity == ""
     assert parse_card([line("性别女", 56, 128), line("族藏", 290, 128)]).ethnicity == "藏"
+
+
+def test_a_speck_read_after_the_name_label_is_not_part_of_a_name_read_apart():
+    # Seen on a synthetic card: the engine read the label as 姓名文 and the name 刘秀 as its own text.
+    lines = [line("姓名文", 56, 62, width=80), line("刘秀", 160, 54, width=80, height=36)]
+    assert parse_card(lines).name == "刘秀"
+    # Read as one text, the name after the label is the name.
+    assert parse_card([line("姓名刘秀", 56, 62, width=160)]).name == "刘秀"
