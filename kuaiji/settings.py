@@ -500,13 +500,17 @@ CAPTCHA_CHALLENGE_FUNCT = "kuaiji.accounts.verification.captcha_challenge"
 CAPTCHA_TEST_MODE = IS_TEST or (IS_DEMO and env_bool("KUAIJI_CAPTCHA_TEST_MODE"))
 
 # --- Background tasks (django-tasks with its database backend; no broker) --------------------------
+# Card readings have a queue of their own, so a backlog of them at the peak never holds up an SMS code:
+# production runs a worker for each (docs/deploy.md); the demo's one worker takes both.
+TASK_QUEUES = ["default", "recognition"]
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
             if IS_TEST or env_bool("KUAIJI_TASKS_IMMEDIATE")
             else "django_tasks_db.DatabaseBackend"
-        )
+        ),
+        "QUEUES": TASK_QUEUES,
     }
 }
 

@@ -101,7 +101,9 @@ def test_a_card_not_read_in_time_says_so_and_the_person_registers(
 ):
     immediate = settings.TASKS
     # The reading is only queued: no worker reads it.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     settings.KUAIJI_CARD_RECOGNITION = True
     settings.KUAIJI_CARD_READING_SECONDS = 3
     face, photo = card

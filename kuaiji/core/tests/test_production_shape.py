@@ -210,7 +210,9 @@ def test_json_log_lines_leave_out_the_query_string(tmp_path):
 
 @pytest.mark.django_db
 def test_metrics_show_latency_per_view_and_the_task_queue_depth(client, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     send_sms.using(backend="default").enqueue(mobile="13800000000", text="x")
     send_sms.using(backend="default").enqueue(mobile="13800000001", text="y")
     assert DBTaskResult.objects.count() == 2
