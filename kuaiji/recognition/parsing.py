@@ -86,7 +86,7 @@ def parse_card(lines: Sequence[TextLine]) -> CardFields:
         sex=_sex(rows, sex_row),
         ethnicity=_ethnicity(rows, sex_row),
         birth_date=_birth_date(rows, number),
-        address=_address(rows, address_row, number_row),
+        address=_address(rows, address_row, number_row, parts),
         number=number,
     )
 
@@ -155,16 +155,20 @@ def _number(rows: list[str]) -> str:
 def _name(rows: list[str], index: int | None, parts: list[list[str]]) -> str:
     if index is None:
         return ""
-    label = _NAME_LABEL_RE.match(parts[index][0])
-    if label and len(label.group(0)) == 2 and len(parts[index]) > 1:
-        # The name is printed apart from 姓名: when it was read as a text of its own, what the engine
-        # put after the label in the label's text is a speck read as a character (姓名文 | 刘秀).
-        value = "".join(parts[index][1:])
-    else:
-        value = _after_label(rows[index], _NAME_LABEL_RE)
+    value = _value_after_label(parts[index], _NAME_LABEL_RE)
     if not value and index + 1 < len(rows) and not _SEX_LABEL_RE.match(rows[index + 1]):
         value = rows[index + 1]
     return "".join(char for char in value if _is_name_char(char))
+
+
+def _value_after_label(row: list[str], label: re.Pattern[str]) -> str:
+    """What follows the label on its row. A value is printed apart from its label: when the engine read it
+    as a text of its own, one character it put after the label in the label's text is a speck read as a
+    character (姓名文 | 刘秀, 住址青 | 青海省…), and is dropped."""
+    match = label.match(row[0])
+    if match and len(match.group(0)) == 2 and len(row) > 1 and len(row[0]) - match.end() <= 1:
+        return "".join(row[1:])
+    return _after_label("".join(row), label)
 
 
 def _is_name_char(char: str) -> bool:
@@ -222,9 +226,8 @@ def _birth_date(rows: list[str], number: str) -> date | None:
     return None
 
 
-def _address(rows: list[str], start: int | None, end: int | None) -> str:
+def _address(rows: list[str], start: int | None, end: int | None, parts: list[list[str]]) -> str:
     if start is None:
         return ""
     stop = end if end is not None and end > start else min(len(rows), start + 4)
-    parts = [_after_label(rows[start], _ADDRESS_LABEL_RE), *rows[start + 1 : stop]]
-    return "".join(parts)
+    return "".join([_value_after_label(parts[start], _ADDRESS_LABEL_RE), *rows[start + 1 : stop]])

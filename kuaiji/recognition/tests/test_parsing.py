@@ -6,7 +6,7 @@ Requirements covered (no engine needed: the lines are written as the engine retu
 - traditional forms (漢, 號碼, 別) read as simplified; full-width digits and a final x read as ASCII and X;
 - the address gathered over its wrapped lines, up to the number;
 - the number with the valid check digit preferred; an invalid one kept but flagged;
-- a speck read as a character after 姓名 is dropped when the name was read as a text of its own;
+- a speck read as a character after 姓名 or 住址 is dropped when the value was read as a text of its own;
 - nothing read → empty fields.
 """
 
@@ -131,3 +131,10 @@ def test_a_speck_read_after_the_name_label_is_not_part_of_a_name_read_apart():
     assert parse_card(lines).name == "刘秀"
     # Read as one text, the name after the label is the name.
     assert parse_card([line("姓名刘秀", 56, 62, width=160)]).name == "刘秀"
+    # The same on the address's first row: 住址青 | 青海省… (seen on another).
+    lines = [
+        line("住址青", 56, 256, width=80),
+        line("青海省西宁市", 160, 256, width=300),
+        line("城西区", 160, 298),
+    ]
+    assert parse_card(lines).address == "青海省西宁市城西区"
