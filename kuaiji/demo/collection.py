@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 
 from kuaiji.collection import form_status, services
 from kuaiji.collection.constants import Status
+from kuaiji.collection.identity_photos import ID_FRONT_SLOT
 from kuaiji.collection.models import Notice, Submission
 from kuaiji.core.fakes import fake_credit_code
 from kuaiji.core.portraits import normalise_portrait
@@ -23,6 +24,34 @@ def _picture(label: str, size=(1200, 800), color=(236, 240, 245)) -> SimpleUploa
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return SimpleUploadedFile(f"{label}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _card_front(person, *, ethnicity_code: str, address: str) -> SimpleUploadedFile:
+    """A made-up photo of the person's ID card's front, as a phone takes it, which the worker reads like
+    any other (kuaiji.recognition.synthetic; the person and the card are generated)."""
+    from datetime import date
+
+    from kuaiji.core.constants import ETHNICITIES
+    from kuaiji.recognition.synthetic import CardFace, card_photo
+
+    number = person.document_number
+    face = CardFace(
+        name=person.full_name,
+        sex="男" if int(number[16]) % 2 else "女",
+        ethnicity=dict(ETHNICITIES)[ethnicity_code].removesuffix("族"),
+        birth_date=date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+        address=address,
+        number=number,
+    )
+    content = card_photo(face, rng=random.Random(number))
+    return SimpleUploadedFile("身份证人像面.jpg", content, content_type="image/jpeg")
+
+
+def _card_address(county: str) -> str:
+    """A made-up street in the county, under the names of its province, prefecture and county."""
+    from kuaiji.regions.selectors import division_path
+
+    return "".join(division.name for division in division_path(county)) + "虚构路12号"
 
 
 def _portrait() -> SimpleUploadedFile:
@@ -84,8 +113,14 @@ def _submit_filled(person, department, county: str):
     services.set_portrait(submission, portrait=normalise_portrait(_portrait()), original_name="portrait.jpg")
     # The person downloads the form before signing it (what it shows is remembered: form_status).
     form_status.record_form_generated(submission)
+    personal = _answers(person, department.pk, county=county)["personal"]
     for requirement in services.missing_attachments(submission):
-        services.add_attachment(submission, slot=requirement.slot, upload=_picture(requirement.slot))
+        upload = (
+            _card_front(person, ethnicity_code=personal["ethnicity"], address=_card_address(county))
+            if requirement.slot == ID_FRONT_SLOT
+            else _picture(requirement.slot)
+        )
+        services.add_attachment(submission, slot=requirement.slot, upload=upload)
     return services.submit(submission, expected_version=submission.version, commitment_accepted=True)
 
 
