@@ -35,7 +35,7 @@ _ADDRESS_LABEL_RE = re.compile(r"^(住址|住|址)")
 # The groups a card can print (GB/T 3304, as the card prints them: without 族), and the misreads of the
 # engine seen on one-character names, where nearness cannot choose.
 ETHNIC_GROUPS = tuple(label.removesuffix("族") for code, label in ETHNICITIES if int(code) <= 56)
-_ETHNIC_LOOKALIKES = {"士": "土", "汊": "汉", "汗": "汉"}
+_ETHNIC_LOOKALIKES = {"士": "土", "汊": "汉", "汗": "汉", "口": "回"}
 _NUMBER_LABEL_RE = re.compile(r"公民身份号码|公民身份|身份号码|号码")
 
 
