@@ -341,7 +341,10 @@
       data.append("csrfmiddlewaretoken", csrf.value);
       return data;
     };
+    var before = "";  // the state shown before a photo was chosen: back in place if it is refused
     var showErrors = function (errors) {
+      var state = document.getElementById("id_photo_check");
+      if (state && state.querySelector(".spinner")) state.innerHTML = before;
       var box = group.querySelector(".error-message");
       if (!box) {
         box = document.createElement("p");
@@ -403,7 +406,10 @@
       if (!file) return;
       clearErrors();
       var state = document.getElementById("id_photo_check");
-      if (state) state.innerHTML = '<p class="card-check-state card-check-reading"><span class="spinner" aria-hidden="true"></span>正在上传照片…</p>';
+      if (state) {
+        before = state.innerHTML;
+        state.innerHTML = '<p class="card-check-state card-check-reading"><span class="spinner" aria-hidden="true"></span>正在上传照片…</p>';
+      }
       downscaled(file).then(function (ready) {
         var data = new FormData();
         data.append(input.name, ready, ready.name);
