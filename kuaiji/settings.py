@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kuaiji.collection",
     "kuaiji.review",
     "kuaiji.archive",
+    "kuaiji.credit",
     "kuaiji.imports",
     "kuaiji.exports",
     "kuaiji.announcements",

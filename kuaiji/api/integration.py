@@ -30,7 +30,13 @@ from .models import IntegrationKey
 router = Router(tags=["对接系统"])
 
 COLLECTION_STATUS = "collection_status"
-SCOPES = [(COLLECTION_STATUS, "查询人员信息采集状态")]
+PUBLIC_LOOKUP = "public_lookup"
+EXTRACT_VERIFICATION = "extract_verification"
+SCOPES = [
+    (COLLECTION_STATUS, "查询人员信息采集状态"),
+    (PUBLIC_LOOKUP, "查询人员档案与信用信息（证明查验）"),
+    (EXTRACT_VERIFICATION, "查验人员档案证明"),
+]
 NO_SUBMISSION = "none"
 QUALIFICATION_LABELS = dict(QualificationLevel.choices)
 

@@ -1,0 +1,98 @@
+"""Credit entries (信用记录) against an archived person: awards (守信) and penalties (失信)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kuaiji.core.choice_labels import ChoiceLabels
+
+from .constants import AwardLevel, CreditKind, EntryState, PenaltyType
+
+
+class CreditEntry(ChoiceLabels, models.Model):
+    """One award or penalty. Recorded by one staff member, checked and published by another (four eyes);
+    shown on the record and the public lookup while published and in effect. A correction is a new entry
+    that ``replaces`` this one; nothing published is ever edited or deleted."""
+
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    record = models.ForeignKey(
+        "archive.ArchiveRecord",
+        verbose_name=_("人员档案"),
+        on_delete=models.PROTECT,
+        related_name="credit_entries",
+    )
+    department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("记录部门"),
+        on_delete=models.PROTECT,
+        related_name="credit_entries",
+        help_text=_("记录时人员档案所属的会计管理部门；决定谁可以复核。"),
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=CreditKind.choices)
+    title = models.CharField(_("名称或事由"), max_length=200)
+    award_level = models.CharField(_("表彰级别"), max_length=16, choices=AwardLevel.choices, blank=True)
+    penalty_type = models.CharField(_("处罚种类"), max_length=16, choices=PenaltyType.choices, blank=True)
+    legal_basis = models.CharField(_("处罚依据"), max_length=300, blank=True)
+    authority = models.CharField(_("授予或决定机关"), max_length=100)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    decided_on = models.DateField(_("授予或决定日期"))
+    effective_from = models.DateField(_("有效期起"))
+    effective_until = models.DateField(
+        _("有效期止"), null=True, blank=True, help_text=_("留空表示长期有效。")
+    )
+    is_blacklist = models.BooleanField(_("列入严重失信名单"), default=False)
+    scan = models.FileField(_("文书扫描件"), upload_to="credit/%Y/%m/", blank=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=EntryState.choices, default=EntryState.RECORDED
+    )
+    due_on = models.DateField(_("公示期限"), help_text=_("决定之日起 10 个工作日内复核公示。"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("更正的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    ended_reason = models.CharField(_("结束原因"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=0)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        indexes = [
+            models.Index(fields=["record", "state"], name="credit_entry_record_state"),
+            models.Index(fields=["state", "due_on"], name="credit_entry_state_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effective_until__isnull=True)
+                | models.Q(effective_until__gte=models.F("effective_from")),
+                name="credit_entry_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_blacklist=False) | models.Q(effective_until__isnull=False),
+                name="credit_entry_blacklist_has_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
