@@ -40,3 +40,20 @@ class EntryState(models.TextChoices):
 
 #: Working days from the decision by which an entry must be checked and published.
 PUBLISH_WITHIN_WORKING_DAYS = 10
+
+
+class ObjectionState(models.TextChoices):
+    PENDING = "pending", "处理中"
+    UPHELD = "upheld", "异议成立"
+    REFUSED = "refused", "异议不成立"
+
+
+class ObjectionRemedy(models.TextChoices):
+    """What an upheld objection does to the entry: withdraw it, or correct it (a new entry, checked again)."""
+
+    WITHDRAW = "withdraw", "撤销该记录"
+    CORRECT = "correct", "更正该记录"
+
+
+#: Working days from filing by which the department decides an objection.
+OBJECTION_WITHIN_WORKING_DAYS = 15

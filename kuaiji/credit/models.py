@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kuaiji.core.choice_labels import ChoiceLabels
 
-from .constants import AwardLevel, CreditKind, EntryState, PenaltyType
+from .constants import AwardLevel, CreditKind, EntryState, ObjectionRemedy, ObjectionState, PenaltyType
 
 
 class CreditEntry(ChoiceLabels, models.Model):
@@ -96,3 +96,49 @@ class CreditEntry(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
+
+
+class Objection(ChoiceLabels, models.Model):
+    """异议: the person disputes a published entry, with evidence; one open objection per entry at a time.
+    The department of the entry decides it by ``due_on``; upheld, the entry is withdrawn or corrected."""
+
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    entry = models.ForeignKey(
+        CreditEntry, verbose_name=_("信用记录"), on_delete=models.PROTECT, related_name="objections"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("异议人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("异议理由"), max_length=2000)
+    evidence = models.FileField(_("证明材料"), upload_to="credit/objections/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("材料文件名"), max_length=200, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ObjectionState.choices, default=ObjectionState.PENDING
+    )
+    filed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    due_on = models.DateField(_("处理期限"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.CharField(_("处理意见"), max_length=500, blank=True)
+    remedy = models.CharField(_("处理方式"), max_length=16, choices=ObjectionRemedy.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("信用异议")
+        verbose_name_plural = _("信用异议")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(state="pending"),
+                name="credit_objection_one_open_per_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"异议 {self.entry}"
