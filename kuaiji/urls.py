@@ -56,5 +56,6 @@ urlpatterns = [
     path("announcements/", include("kuaiji.announcements.urls")),
     path("statistics/", include("kuaiji.reporting.urls")),
     path("", include("kuaiji.credit.urls")),
+    path("account/credit/", include("kuaiji.credit.person_urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

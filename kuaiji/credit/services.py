@@ -139,7 +139,7 @@ def _check_four_eyes(staff: Any, entry: CreditEntry) -> None:
 
 
 def _link(entry: CreditEntry) -> str:
-    return reverse("credit:mine")
+    return reverse("my_credit:list")
 
 
 @transaction.atomic

@@ -1,3 +1,5 @@
+"""Staff pages of 信用档案 (the person's are ``person_urls``); every id here is swept for scope."""
+
 from django.urls import path
 
 from . import views
@@ -5,7 +7,6 @@ from . import views
 app_name = "credit"
 
 urlpatterns = [
-    # Staff
     path("credit/", views.queue, name="queue"),
     path("credit/records/<uuid:record_uuid>/", views.record_entries, name="record"),
     path("credit/records/<uuid:record_uuid>/new/", views.new_entry, name="new"),
@@ -17,7 +18,4 @@ urlpatterns = [
     path("credit/entries/<uuid:entry_uuid>/scan/", views.entry_scan, name="scan"),
     path("credit/objections/<uuid:objection_uuid>/", views.objection_detail, name="objection"),
     path("credit/objections/<uuid:objection_uuid>/evidence/", views.objection_evidence, name="evidence"),
-    # The person
-    path("account/credit/", views.mine, name="mine"),
-    path("account/credit/<uuid:entry_uuid>/objection/", views.object_to, name="object"),
 ]

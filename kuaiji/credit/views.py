@@ -129,7 +129,8 @@ def edit_entry(request, entry_uuid):
     staff = request.user
     entry = selectors.entry_for_staff(staff, entry_uuid)
     if entry.state != "returned":
-        raise Http404
+        messages.info(request, "只有复核退回的记录可以修改；已公示的记录请使用“更正”。")
+        return redirect("credit:entry", entry.uuid)
     if request.method != "POST":
         form = CreditEntryForm(initial={field: getattr(entry, field) for field in services.FACTS})
         return _entry_form_page(request, record=entry.record, form=form, entry=entry)
@@ -354,7 +355,7 @@ def object_to(request, entry_uuid):
                 messages.success(
                     request, "异议已提交，会计管理部门将在 15 个工作日内处理，处理结果会通知您。"
                 )
-                return redirect("credit:mine")
+                return redirect("my_credit:list")
         status = 400
     return render(
         request,

@@ -100,7 +100,7 @@ def test_four_eyes_a_second_reviewer_publishes_and_the_person_is_told(reviewer_f
     assert response.status_code == 302 and response["Location"] == reverse("credit:entry", args=[entry.uuid])
     assert entry.state == EntryState.RECORDED and entry.recorded_by == first.staff and entry.scan
     # Not yet on the person's page, nor public.
-    assert entry.title not in person.get(reverse("credit:mine")).content.decode()
+    assert entry.title not in person.get(reverse("my_credit:list")).content.decode()
     assert entries_in_effect(record, on=DECIDED) == []
 
     page = first.get(reverse("credit:entry", args=[entry.uuid])).content.decode()
@@ -121,7 +121,7 @@ def test_four_eyes_a_second_reviewer_publishes_and_the_person_is_told(reviewer_f
     )
     assert entries_in_effect(record, on=DECIDED) == [entry]
     assert Notification.objects.filter(user=record.person, text__contains="编造虚假会计资料").exists()
-    mine = person.get(reverse("credit:mine")).content.decode()
+    mine = person.get(reverse("my_credit:list")).content.decode()
     assert "编造虚假会计资料" in mine and "提出异议" in mine
     actions = set(AuditEvent.objects.filter(target_id=str(entry.uuid)).values_list("action", flat=True))
     assert {"credit.entry_recorded", "credit.entry_published", "staff.viewed_credit_entry"} <= actions
@@ -208,7 +208,7 @@ def _jpeg() -> SimpleUploadedFile:
 
 def test_an_upheld_objection_corrects_the_entry_and_keeps_its_history(reviewer_for, record, person):
     entry, first, second = _published(reviewer_for, record)
-    url = reverse("credit:object", args=[entry.uuid])
+    url = reverse("my_credit:object", args=[entry.uuid])
     response = person.post(url, {"reason": "罚款金额有误，决定书已变更", "evidence": _jpeg()})
     assert response.status_code == 302
     objection = Objection.objects.get()
@@ -238,13 +238,13 @@ def test_an_upheld_objection_corrects_the_entry_and_keeps_its_history(reviewer_f
     assert set(entries_of_record(record)) == {entry, correction}
     texts = list(Notification.objects.filter(user=record.person).values_list("text", flat=True))
     assert any("异议成立，将予以更正" in text for text in texts) and any("已更正" in text for text in texts)
-    mine = person.get(reverse("credit:mine")).content.decode()
+    mine = person.get(reverse("my_credit:list")).content.decode()
     assert "已更正" in mine and "异议成立" in mine
 
 
 def test_an_objection_upheld_by_withdrawal_and_one_refused(reviewer_for, record, person):
     entry, first, _second = _published(reviewer_for, record)
-    person.post(reverse("credit:object", args=[entry.uuid]), {"reason": "不是本人"})
+    person.post(reverse("my_credit:object", args=[entry.uuid]), {"reason": "不是本人"})
     objection = Objection.objects.get()
     response = first.post(
         reverse("credit:objection", args=[objection.uuid]),
@@ -256,7 +256,7 @@ def test_an_objection_upheld_by_withdrawal_and_one_refused(reviewer_for, record,
     assert objection.state == ObjectionState.REFUSED and entry.state == EntryState.PUBLISHED
     assert Notification.objects.filter(user=record.person, text__contains="异议不成立").exists()
     # A new objection may be filed once the first is decided; upheld by withdrawal, the entry goes.
-    person.post(reverse("credit:object", args=[entry.uuid]), {"reason": "已申请复议并撤销处罚"})
+    person.post(reverse("my_credit:object", args=[entry.uuid]), {"reason": "已申请复议并撤销处罚"})
     second_objection = Objection.objects.get(state=ObjectionState.PENDING)
     missing_remedy = first.post(
         reverse("credit:objection", args=[second_objection.uuid]), {"outcome": "upheld", "reason": "复议撤销"}
@@ -276,7 +276,7 @@ def test_an_objection_upheld_by_withdrawal_and_one_refused(reviewer_for, record,
 
 def test_another_regions_staff_and_people_get_404(reviewer_for, record, person, departments):
     entry, _first, _second = _published(reviewer_for, record)
-    person.post(reverse("credit:object", args=[entry.uuid]), {"reason": "有误"})
+    person.post(reverse("my_credit:object", args=[entry.uuid]), {"reason": "有误"})
     objection = Objection.objects.get()
     elsewhere = reviewer_for("632801")  # 格尔木: not above 城东区
     for url in (
@@ -292,6 +292,6 @@ def test_another_regions_staff_and_people_get_404(reviewer_for, record, person, 
     # Another person cannot object to someone else's entry.
     stranger = Client()
     stranger.force_login(SubmissionFactory.create(approved=True, department="630102").applicant)
-    assert stranger.get(reverse("credit:object", args=[entry.uuid])).status_code == 404
+    assert stranger.get(reverse("my_credit:object", args=[entry.uuid])).status_code == 404
     # The province above sees it.
     assert reviewer_for("630000").get(reverse("credit:entry", args=[entry.uuid])).status_code == 200

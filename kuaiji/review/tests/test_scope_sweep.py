@@ -1,9 +1,10 @@
-"""The scope sweep: every staff URL of ``review``, ``archive`` and ``audit``, taken from the URL
+"""The scope sweep: every staff URL of ``review``, ``archive``, ``audit`` and ``credit``, taken from the URL
 resolvers (a new URL is covered the day it is added), refuses another region's objects.
 
 - For two regions, 城东区 (630102, under 西宁) and 格尔木 (632801, under 海西), a person with an approved
   first collection (archive record, version 1) and a pending change routed to their own department (with
-  attachments), an account appeal with its photos, the department itself and a staff member.
+  attachments), an account appeal with its photos, the department itself, a staff member, and a published
+  credit entry (with its scan) under the person's objection (with evidence).
 - A member of staff of one region, holding every role a department hands out, gets 403 or 404 for every
   URL built with the other region's ids, by GET and by POST — never a page with someone else's data. A
   405 is accepted only when the owning region's staff get 405 too (the method is refused before any
@@ -43,7 +44,7 @@ from .test_appeals import file_appeal
 
 pytestmark = pytest.mark.django_db
 
-STAFF_URLCONFS = ("review", "archive", "audit")
+STAFF_URLCONFS = ("review", "archive", "audit", "credit")
 # Every role a department can hold, so a refusal is never only a missing role.
 SWEEPER_ROLES = (StaffRole.REVIEWER, StaffRole.DEPARTMENT_ADMIN, StaffRole.AUDITOR)
 # Ids that belong to a parent id in the same URL: tried with the sweeper's own parent too.
@@ -67,6 +68,8 @@ class Region:
     photo: object
     staff_member: User
     names: dict
+    entry: object
+    objection: object
 
 
 ID_OF = {
@@ -77,6 +80,8 @@ ID_OF = {
     "record_uuid": lambda region: region.record.uuid,
     "number": lambda region: 1,
     "staff_uuid": lambda region: region.staff_member.uuid,
+    "entry_uuid": lambda region: region.entry.uuid,
+    "objection_uuid": lambda region: region.objection.uuid,
     "division_code": lambda region: region.code,
 }
 
@@ -136,6 +141,7 @@ def _region(code: str, departments, province: Client) -> Region:
     assert appeal.department == department
     staff_member = StaffFactory.create(department=department, full_name=names["staff"])
     staff_member.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
+    entry, objection = _credit_entry_with_objection(record, recorder=staff_member, checker=province.staff)  # type: ignore[attr-defined]
     return Region(
         code=code,
         department=department,
@@ -147,7 +153,44 @@ def _region(code: str, departments, province: Client) -> Region:
         photo=appeal.photos.first(),
         staff_member=staff_member,
         names=names,
+        entry=entry,
+        objection=objection,
     )
+
+
+def _credit_entry_with_objection(record, *, recorder, checker):
+    """A published penalty with its scan, recorded by the county and checked by the province, and the
+    person's objection to it with evidence."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kuaiji.accounts.tests.helpers import jpeg_bytes
+    from kuaiji.credit import services as credit_services
+
+    def scan(name):
+        return SimpleUploadedFile(name, jpeg_bytes(200, 150), content_type="image/jpeg")
+
+    facts = {
+        "kind": "penalty",
+        "title": "未按规定填制会计凭证",
+        "award_level": "",
+        "penalty_type": "warning",
+        "legal_basis": "《中华人民共和国会计法》第四十二条",
+        "authority": "财政局",
+        "document_number": "",
+        "decided_on": date(2026, 11, 2),
+        "effective_from": date(2026, 11, 2),
+        "effective_until": None,
+        "is_blacklist": False,
+    }
+    entry = credit_services.record_entry(staff=recorder, record=record, data=facts, scan=scan("scan.jpg"))
+    credit_services.publish_entry(staff=checker, entry=entry, expected_version=entry.version)
+    entry.refresh_from_db()
+    objection = credit_services.file_objection(
+        person=record.person, entry=entry, reason="有误", evidence=scan("evidence.jpg")
+    )
+    return entry, objection
 
 
 @pytest.fixture
@@ -236,6 +279,9 @@ def test_another_regions_ids_are_refused_on_every_staff_url(regions, departments
     assert theirs_region.change.status == Status.PENDING
     assert theirs_region.appeal.status == AppealStatus.PENDING
     assert theirs_region.staff_member.is_active
+    theirs_region.entry.refresh_from_db()
+    theirs_region.objection.refresh_from_db()
+    assert (theirs_region.entry.state, theirs_region.objection.state) == ("published", "pending")
     assert department.address == theirs_region.department.address
     assert department.phones == theirs_region.department.phones
 
