@@ -169,7 +169,7 @@ def publish_entry(
         CreditEntry.objects.filter(pk=replaced.pk, state=EntryState.PUBLISHED).update(
             state=EntryState.CORRECTED,
             ended_at=now,
-            ended_reason=f"已更正（{now:%Y-%m-%d}）",
+            ended_reason=f"{now:%Y-%m-%d} 由更正后的记录替换",
             version=F("version") + 1,
         )
         record_event(
