@@ -87,8 +87,38 @@ def report_overdue(*, today: date) -> list[dict]:
                 "notified": len(recipients),
             }
         )
+    credit_summary = _report_credit_overdue(today=today)
     record_event(
         action=AuditAction.REVIEW_OVERDUE_REPORTED,
-        details={"today": today.isoformat(), "departments": summary},
+        details={"today": today.isoformat(), "departments": summary, "credit": credit_summary},
     )
+    return summary
+
+
+def _report_credit_overdue(*, today: date) -> list[dict]:
+    """The same reminder for credit entries past their publication due date and objections past theirs."""
+    from kuaiji.credit.overdue import overdue_credit_by_department
+
+    rows = overdue_credit_by_department(departments=Department.objects.all(), today=today)
+    summary = []
+    for department, entries, objections, oldest in rows:
+        recipients = list(
+            User.objects.filter(
+                department=department, groups__name=StaffRole.DEPARTMENT_ADMIN, is_active=True
+            )
+        )
+        text = (
+            f"{department.name}有 {entries} 条信用记录超过公示期限未复核、{objections} 项信用异议超过处理期限"
+            f"（最早的期限为 {oldest:%Y-%m-%d}），请尽快处理。"
+        )
+        for admin in recipients:
+            notify(user=admin, text=text, link=reverse("credit:queue"), sms=False)
+        summary.append(
+            {
+                "department": department.pk,
+                "entries": entries,
+                "objections": objections,
+                "notified": len(recipients),
+            }
+        )
     return summary

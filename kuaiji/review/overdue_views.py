@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET
 
 from kuaiji.accounts.permissions import staff_required
 from kuaiji.calendar.selectors import WorkingDayTable
+from kuaiji.credit.overdue import overdue_credit_by_department
+from kuaiji.regions.scope import departments_in_scope
 
 from .overdue import overdue_by_department, queue_link
 
@@ -16,8 +18,11 @@ from .overdue import overdue_by_department, queue_link
 def overdue(request):
     today = timezone.localdate()
     found = overdue_by_department(staff=request.user, today=today)
+    credit = overdue_credit_by_department(departments=departments_in_scope(request.user), today=today)
     # One calendar read for every department's row.
-    table = WorkingDayTable(first=min([today, *(oldest for _, _, oldest in found)]), last=today)
+    table = WorkingDayTable(
+        first=min([today, *(oldest for _, _, oldest in found), *(row[3] for row in credit)]), last=today
+    )
     rows = [
         {
             "department": department,
@@ -28,8 +33,23 @@ def overdue(request):
         }
         for department, count, oldest in found
     ]
+    credit_rows = [
+        {
+            "department": department,
+            "entries": entries,
+            "objections": objections,
+            "oldest": oldest,
+            "late_by": table.between(start=oldest, end=today),
+        }
+        for department, entries, objections, oldest in credit
+    ]
     return render(
         request,
         "review/overdue.html",
-        {"rows": rows, "total": sum(row["count"] for row in rows), "today": today},
+        {
+            "rows": rows,
+            "total": sum(row["count"] for row in rows),
+            "credit_rows": credit_rows,
+            "today": today,
+        },
     )

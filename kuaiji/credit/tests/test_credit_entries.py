@@ -295,3 +295,34 @@ def test_another_regions_staff_and_people_get_404(reviewer_for, record, person, 
     assert stranger.get(reverse("my_credit:object", args=[entry.uuid])).status_code == 404
     # The province above sees it.
     assert reviewer_for("630000").get(reverse("credit:entry", args=[entry.uuid])).status_code == 200
+
+
+def test_overdue_entries_and_objections_are_on_the_overdue_page_and_in_the_daily_reminder(
+    reviewer_for, record, person, departments
+):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from kuaiji.accounts.constants import StaffRole
+    from kuaiji.accounts.tests.factories import StaffFactory
+
+    entry, first, _second = _published(reviewer_for, record)
+    person.post(reverse("my_credit:object", args=[entry.uuid]), {"reason": "有误"})
+    record_with(first, record, award())
+    waiting = entry_of(record)
+    today = timezone.localdate()
+    CreditEntry.objects.filter(pk=waiting.pk).update(due_on=today - timedelta(days=3))
+    Objection.objects.update(due_on=today - timedelta(days=1))
+    page = first.get(reverse("review:overdue")).content.decode()
+    assert "超期未复核的记录" in page and "1 条" in page and "1 项" in page
+    # Another region's overview does not count them.
+    assert "1 条" not in reviewer_for("632801").get(reverse("review:overdue")).content.decode()
+
+    admin = StaffFactory(department=departments["630102"])
+    admin.groups.add(Group.objects.get_or_create(name=StaffRole.DEPARTMENT_ADMIN)[0])
+    call_command("report_overdue", "--date", today.isoformat())
+    assert Notification.objects.filter(user=admin, text__contains="1 条信用记录超过公示期限未复核").exists()
+    run = AuditEvent.objects.get(action="review.overdue_reported")
+    assert run.details["credit"] == [
+        {"department": departments["630102"].pk, "entries": 1, "objections": 1, "notified": 1}
+    ]
