@@ -120,6 +120,8 @@ def test_four_eyes_a_second_reviewer_publishes_and_the_person_is_told(reviewer_f
         True,
     )
     assert entries_in_effect(record, on=DECIDED) == [entry]
+    archive_page = second.get(reverse("archive:detail", args=[record.uuid])).content.decode()
+    assert "信用记录（公示中）" in archive_page and "编造虚假会计资料" in archive_page
     assert Notification.objects.filter(user=record.person, text__contains="编造虚假会计资料").exists()
     mine = person.get(reverse("my_credit:list")).content.decode()
     assert "编造虚假会计资料" in mine and "提出异议" in mine
