@@ -106,6 +106,14 @@ class Command(BaseCommand):
         ensure_demo_submissions(
             applicants=applicants, departments=departments, reviewer=User.objects.get(username="qh_reviewer")
         )
+        if "阿依古丽·买买提" in applicants:
+            from kuaiji.demo.credit import ensure_demo_credit
+
+            ensure_demo_credit(
+                person=applicants["阿依古丽·买买提"],
+                recorder=User.objects.get(username="xn_reviewer"),
+                checker=User.objects.get(username="qh_reviewer"),
+            )
         if not Announcement.objects.filter(title=DEMO_NOTICE_TITLE).exists():
             publish_announcement(
                 staff=User.objects.get(username="qh_admin"),
