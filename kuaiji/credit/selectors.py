@@ -98,19 +98,22 @@ def is_overdue(due: date | None, *, today: date | None = None) -> bool:
 # --- the person -------------------------------------------------------------------------------------------
 
 
-def my_entries(person: Any) -> list[CreditEntry]:
-    """What the person sees: their entries once published (in effect, or ended with the reason), with the
-    objections they filed; never one still being checked."""
-    return list(
-        CreditEntry.objects.filter(record__person=person)
-        .exclude(state__in=[EntryState.RECORDED, EntryState.RETURNED])
-        .prefetch_related("objections")
-        .order_by("-decided_on", "-pk")
+def _shown_to_the_person(person: Any) -> QuerySet[CreditEntry]:
+    # Never one still being checked: the person sees an entry once it was published.
+    return CreditEntry.objects.filter(record__person=person).exclude(
+        state__in=[EntryState.RECORDED, EntryState.RETURNED]
     )
 
 
+def my_entries(person: Any) -> list[CreditEntry]:
+    """What the person sees: their entries once published (in effect, or ended with the reason), with the
+    objections they filed."""
+    return list(_shown_to_the_person(person).prefetch_related("objections").order_by("-decided_on", "-pk"))
+
+
 def my_entry(person: Any, entry_uuid: Any) -> CreditEntry:
-    entry = next((entry for entry in my_entries(person) if str(entry.uuid) == str(entry_uuid)), None)
+    """One of them, or 404 (someone else's, or one not published)."""
+    entry = _shown_to_the_person(person).select_related("record").filter(uuid=entry_uuid).first()
     if entry is None:
         raise Http404
     return entry
