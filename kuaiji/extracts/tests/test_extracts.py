@@ -17,6 +17,7 @@ Requirements covered:
 - production without a signing key refuses to issue with a clear message.
 """
 
+import hashlib
 import io
 import re
 from datetime import timedelta
@@ -80,7 +81,7 @@ def test_an_issued_extract_is_signed_and_prints_the_archive(person_client, recor
     status = signature_status(pdf)
     assert status.intact and status.valid and status.trusted, status.pretty_print_details()
     assert status.bottom_line
-    assert extract.pdf_sha256 == __import__("hashlib").sha256(pdf).hexdigest()
+    assert extract.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
 
     snapshot = extract.snapshot
     masked = mask_document_number(record.document_number)
@@ -264,32 +265,33 @@ def test_a_credit_entry_published_after_issuing_changes_the_record(record):
     assert verification.snapshot["credit_lines"] == []  # what the extract showed on its day
 
 
-def test_a_new_approved_version_changes_the_record(record):
-    from kuaiji.archive.models import ArchiveVersion
+def test_an_approved_change_after_issuing_changes_the_record(record, departments):
+    from kuaiji.collection import services as collection_services
+    from kuaiji.collection.constants import SubmissionKind
+    from kuaiji.collection.tests import helpers as collection_helpers
+    from kuaiji.collection.tests.factories import fill, province_reviewer
+    from kuaiji.review import services as review_services
 
     extract = issue(record)
-    # What an approved change does to the record: a new current version.
-    version = record.current_version
-    ArchiveVersion.objects.filter(pk=version.pk)  # (versions are immutable; point at a new one)
-    new = ArchiveVersion(
-        record=record, number=version.number + 1, revision=_another_revision(record), answers=version.answers,
-        approved_by=version.approved_by,
+    change = collection_services.start_change(record.person, kind=SubmissionKind.CHANGE)
+    employer = {**collection_helpers.employer(departments["630102"].pk), "employer_name": "虚构变更有限公司"}
+    fill(change, department_id=departments["630102"].pk, sections={"employer": employer})
+    collection_helpers.re_sign_submission(change)
+    change = collection_services.submit(change, expected_version=change.version, commitment_accepted=True)
+    review_services.decide(
+        reviewer=province_reviewer(), submission=change, expected_version=change.version, outcome="approve",
+        reason="",
     )
-    new.save()
-    type(record).objects.filter(pk=record.pk).update(current_version=new)
+    record.refresh_from_db()
+    assert record.employer_name == "虚构变更有限公司"
+
     verification = verify_extract(extract.code, channel=VerificationChannel.PAGE, ip=None)
-    assert verification.state == ExtractState.RECORD_CHANGED
-
-
-def _another_revision(record):
-    from kuaiji.collection.models import Revision
-
-    revision = Revision.objects.get(archive_version=record.current_version)
-    revision.pk = None
-    revision.uuid = __import__("uuid").uuid4() if hasattr(revision, "uuid") else None
-    revision.number = (getattr(revision, "number", 0) or 0) + 1
-    revision.save()
-    return revision
+    assert verification is not None and verification.state == ExtractState.RECORD_CHANGED
+    assert verification.snapshot["employer"] != "虚构变更有限公司"  # what it printed on its day
+    # A new extract shows the change and is valid.
+    fresh = issue(record)
+    assert fresh.snapshot["employer"] == "虚构变更有限公司"
+    assert verify_extract(fresh.code, channel=VerificationChannel.PAGE, ip=None).state == ExtractState.VALID
 
 
 def test_bad_and_unknown_codes_are_told_beside_the_field(client, record):
