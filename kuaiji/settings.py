@@ -290,11 +290,13 @@ KUAIJI_EXTRACT_SIGNING_KEY = os.environ.get("KUAIJI_EXTRACT_SIGNING_KEY", "")
 KUAIJI_EXTRACT_SIGNING_CERT = os.environ.get("KUAIJI_EXTRACT_SIGNING_CERT", "")
 KUAIJI_EXTRACT_SIGNING_PASSPHRASE = os.environ.get("KUAIJI_EXTRACT_SIGNING_PASSPHRASE", "")
 # Typed verification codes per client address an hour (the public /verify/ page).
-KUAIJI_EXTRACT_VERIFICATIONS_PER_ADDRESS_HOURLY = env_int("KUAIJI_EXTRACT_VERIFICATIONS_PER_ADDRESS_HOURLY", 60)
-# The site's address as people reach it, printed in the extract's QR code and URL (no trailing slash).
-KUAIJI_PUBLIC_URL = os.environ.get("KUAIJI_PUBLIC_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000").rstrip(
-    "/"
+KUAIJI_EXTRACT_VERIFICATIONS_PER_ADDRESS_HOURLY = env_int(
+    "KUAIJI_EXTRACT_VERIFICATIONS_PER_ADDRESS_HOURLY", 60
 )
+# The site's address as people reach it, printed in the extract's QR code and URL (no trailing slash).
+KUAIJI_PUBLIC_URL = os.environ.get(
+    "KUAIJI_PUBLIC_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 # Reading the ID card's front after upload (kuaiji.recognition, the [ocr] extra). Off in the test suite
 # unless a test turns it on (a reading costs about a second); a reading not finished after
 # KUAIJI_CARD_READING_SECONDS shows "could not read" and the person goes on.

@@ -23,7 +23,9 @@ router = Router(tags=["对接系统"])
 
 
 class ExtractVerifyIn(Schema):
-    code: str = Field(..., max_length=40, description="证明上的查验码，如 K7QM-3XHP-2A（不区分大小写，可省略短横线）")
+    code: str = Field(
+        ..., max_length=40, description="证明上的查验码，如 K7QM-3XHP-2A（不区分大小写，可省略短横线）"
+    )
 
 
 class ExtractSnapshotOut(Schema):
@@ -67,7 +69,14 @@ def _audit_refusal(request, key: IntegrationKey, outcome: str) -> None:
 @router.post(
     "/extracts/verify",
     auth=IntegrationKeyAuth(),
-    response={200: ExtractVerificationOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={
+        200: ExtractVerificationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        429: ErrorOut,
+    },
     summary="查验人员档案证明",
 )
 def verify_extract_by_code(request, body: ExtractVerifyIn):
@@ -84,7 +93,9 @@ def verify_extract_by_code(request, body: ExtractVerifyIn):
         _audit_refusal(request, key, "invalid")
         message = "查验码应为 10 位字母或数字（如 K7QM-3XHP-2A）"
         raise ApiError(400, "invalid_code", message, {"code": [message]})
-    verification = verify_extract(code, channel=VerificationChannel.API, ip=client_ip(request), key_name=key.name)
+    verification = verify_extract(
+        code, channel=VerificationChannel.API, ip=client_ip(request), key_name=key.name
+    )
     if verification is None:
         _audit_refusal(request, key, "not_found")
         raise ApiError(404, "extract_not_found", "没有找到这个查验码对应的证明")

@@ -36,10 +36,14 @@ def qr_url_of(pdf: bytes) -> str:
 
 
 def test_the_person_downloads_an_extract_and_its_qr_address_verifies_it(
-    page: Page, shot, reference_data, live_server, settings  # noqa: F811
+    page: Page,
+    shot,
+    reference_data,  # noqa: F811
+    live_server,
+    settings,
 ):
     settings.KUAIJI_PUBLIC_URL = live_server.url
-    person = ApplicantFactory(document_number=DOCUMENT_NUMBER, full_name=FULL_NAME)
+    person = ApplicantFactory.create(document_number=DOCUMENT_NUMBER, full_name=FULL_NAME)
     SubmissionFactory.create(approved=True, applicant=person)
 
     page.goto("/sign-in/")

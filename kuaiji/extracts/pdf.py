@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+import segno
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -14,8 +15,6 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
-
-import segno
 
 from kuaiji.collection.basic_info_form import (
     MISSING_GLYPH,
@@ -92,7 +91,9 @@ def render_extract(
 
     top = PAGE_HEIGHT - 22 * mm
     draw_text(canvas, PAGE_WIDTH / 2, top, EXTRACT_TITLE, 22, bold=True, align="center")
-    draw_text(canvas, PAGE_WIDTH / 2, top - 9 * mm, _clean(department_name, 60), 11, align="center", color=GREY)
+    draw_text(
+        canvas, PAGE_WIDTH / 2, top - 9 * mm, _clean(department_name, 60), 11, align="center", color=GREY
+    )
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     intro = Paragraph(
         paragraph_markup(
@@ -143,9 +144,7 @@ def render_extract(
     )
     draw_text(canvas, text_x, block_top - 36 * mm, dates, 10.5)
 
-    note_style = ParagraphStyle(
-        "note", fontName=font, fontSize=9, leading=13, wordWrap="CJK", textColor=GREY
-    )
+    note_style = ParagraphStyle("note", fontName=font, fontSize=9, leading=13, wordWrap="CJK", textColor=GREY)
     note = Paragraph(paragraph_markup(NOTE), note_style)
     _, note_height = note.wrap(TABLE_WIDTH, 30 * mm)
     note.drawOn(canvas, MARGIN_X, qr_y - 6 * mm - note_height)

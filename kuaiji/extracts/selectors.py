@@ -31,7 +31,7 @@ from .constants import ExtractState, VerificationChannel
 from .models import ArchiveExtract
 
 #: At most so many credit entries are printed; the rest are counted in one more line.
-MAX_CREDIT_LINES = 8
+MAX_CREDIT_LINES = 5
 EXTRACT_TARGET_TYPE = ArchiveExtract._meta.label_lower
 
 
@@ -181,7 +181,9 @@ def verify_extract(
 
 
 def extracts_of_person(person: Any) -> QuerySet[ArchiveExtract]:
-    return ArchiveExtract.objects.filter(record__person=person).select_related("record").order_by("-issued_at")
+    return (
+        ArchiveExtract.objects.filter(record__person=person).select_related("record").order_by("-issued_at")
+    )
 
 
 def extract_of_person(person: Any, extract_uuid: uuid.UUID) -> ArchiveExtract:

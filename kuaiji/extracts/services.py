@@ -28,7 +28,9 @@ from .signing import SigningUnavailable, sign_pdf
 logger = logging.getLogger(__name__)
 
 NO_RECORD_MESSAGE = "您还没有审核通过的人员档案，暂时不能开具人员档案证明。信息登记审核通过后即可开具。"
-SIGNING_UNAVAILABLE_MESSAGE = "证明签名服务暂时不可用，暂时无法开具人员档案证明。请稍后再试或联系会计管理部门。"
+SIGNING_UNAVAILABLE_MESSAGE = (
+    "证明签名服务暂时不可用，暂时无法开具人员档案证明。请稍后再试或联系会计管理部门。"
+)
 ALREADY_REVOKED_MESSAGE = "这份证明已经撤销。"
 REVOKE_REASON_DEFAULT = "持有人撤销"
 
@@ -111,7 +113,11 @@ def revoke_extract(
     if not updated:
         raise ValidationError(ALREADY_REVOKED_MESSAGE, code="already_revoked")
     record_event(
-        action=AuditAction.EXTRACT_REVOKED, actor=by, target=extract, request=request, details={"reason": reason}
+        action=AuditAction.EXTRACT_REVOKED,
+        actor=by,
+        target=extract,
+        request=request,
+        details={"reason": reason},
     )
     extract.refresh_from_db(fields=["revoked_at", "revoked_by", "revoked_reason"])
     return extract

@@ -79,7 +79,9 @@ def _signer_for(material: SigningMaterial) -> signers.SimpleSigner:
 
 
 def _load_cert(pem: bytes) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER))
+    return asn1_x509.Certificate.load(
+        x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+    )
 
 
 def _signer() -> signers.SimpleSigner:
@@ -98,7 +100,9 @@ def _material() -> SigningMaterial:
                 passphrase.encode() if passphrase else None,
             )
         except OSError as error:
-            raise SigningUnavailable(f"the extract signing key or certificate cannot be read: {error}") from error
+            raise SigningUnavailable(
+                f"the extract signing key or certificate cannot be read: {error}"
+            ) from error
     if settings.IS_PRODUCTION:
         raise SigningUnavailable("KUAIJI_EXTRACT_SIGNING_KEY and KUAIJI_EXTRACT_SIGNING_CERT must be set")
     if settings.IS_TEST:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -27,16 +27,14 @@ NOT_FOUND_MESSAGE = "没有找到这个查验码对应的证明，请核对证�
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_extracts(request: HttpRequest) -> HttpResponse:
-    has_record = ArchiveRecord.objects.filter(person=request.user, current_version__isnull=False).exists()
+    has_record = ArchiveRecord.objects.filter(person=request.user.pk, current_version__isnull=False).exists()
     if request.method == "POST":
         try:
             extract = services.issue_extract(request.user, request=request)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            messages.success(
-                request, f"已开具人员档案证明（查验码 {extract.display_code}），请下载保存。"
-            )
+            messages.success(request, f"已开具人员档案证明（查验码 {extract.display_code}），请下载保存。")
         return redirect("extracts:mine")
     extracts = list(selectors.extracts_of_person(request.user))
     seen = selectors.verifications_of(extracts)
@@ -49,7 +47,7 @@ def my_extracts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, extract_uuid: uuid.UUID) -> HttpResponse:
+def download(request: HttpRequest, extract_uuid: uuid.UUID) -> HttpResponseBase:
     extract = selectors.extract_of_person(request.user, extract_uuid)
     return private_file_response(extract.pdf, download_name=f"人员档案证明-{extract.display_code}.pdf")
 
@@ -61,7 +59,9 @@ def revoke(request: HttpRequest, extract_uuid: uuid.UUID) -> HttpResponse:
     form = RevokeForm(request.POST or None)
     if extract.revoked_at is None and request.method == "POST" and form.is_valid():
         try:
-            services.revoke_extract(extract, by=request.user, reason=form.cleaned_data["reason"], request=request)
+            services.revoke_extract(
+                extract, by=request.user, reason=form.cleaned_data["reason"], request=request
+            )
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -128,7 +128,9 @@ def verify_detail(request: HttpRequest, extract_uuid: uuid.UUID) -> HttpResponse
     limit = settings.KUAIJI_EXTRACT_VERIFICATIONS_PER_ADDRESS_HOURLY
     form = VerifyForm()
     if over_limit(f"extract-verify-qr:{ip}", limit=limit, window_seconds=3600):
-        return render(request, "extracts/verify.html", {"form": form, "problem": RATE_LIMITED_MESSAGE}, status=429)
+        return render(
+            request, "extracts/verify.html", {"form": form, "problem": RATE_LIMITED_MESSAGE}, status=429
+        )
     verification = selectors.verify_extract(str(extract_uuid), channel=VerificationChannel.QR, ip=ip)
     if verification is None:
         return render(

@@ -11,7 +11,7 @@ def make_record(db):
     """``make_record(full_name=...)``: an approved first collection (630102 城东区), its archive record."""
 
     def make(*, full_name: str | None = None) -> ArchiveRecord:
-        person = ApplicantFactory(**({"full_name": full_name} if full_name else {}))
+        person = ApplicantFactory.create(**({"full_name": full_name} if full_name else {}))
         sections = {"personal": {**helpers.PERSONAL, "full_name": full_name}} if full_name else {}
         SubmissionFactory.create(approved=True, applicant=person, sections=sections)
         return ArchiveRecord.objects.select_related("person", "department").get(person=person)

@@ -102,7 +102,9 @@ def test_an_issued_extract_is_signed_and_prints_the_archive(person_client, recor
     assert url in text
     assert qr_url_of(pdf) == url
 
-    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}", extract.display_code)
+    assert re.fullmatch(
+        r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}", extract.display_code
+    )
     [event] = AuditEvent.objects.filter(action="extract.issued")
     assert event.actor == record.person and event.target_id == str(extract.uuid)
 
@@ -279,7 +281,10 @@ def test_an_approved_change_after_issuing_changes_the_record(record, departments
     collection_helpers.re_sign_submission(change)
     change = collection_services.submit(change, expected_version=change.version, commitment_accepted=True)
     review_services.decide(
-        reviewer=province_reviewer(), submission=change, expected_version=change.version, outcome="approve",
+        reviewer=province_reviewer(),
+        submission=change,
+        expected_version=change.version,
+        outcome="approve",
         reason="",
     )
     record.refresh_from_db()
@@ -348,7 +353,9 @@ def test_the_api_verifies_with_the_scope(client, record):
     extract = issue(record)
     _key, secret = IntegrationKey.issue(name="考试报名系统", scopes=["extract_verification"])
     response = client.post(
-        VERIFY_API, {"code": extract.display_code.lower()}, content_type="application/json",
+        VERIFY_API,
+        {"code": extract.display_code.lower()},
+        content_type="application/json",
         headers={"X-Api-Key": secret},
     )
     assert response.status_code == 200, response.content
@@ -378,7 +385,9 @@ def test_the_api_refuses_without_the_scope_and_bad_codes(client, record):
     )
     assert ask("123").status_code == 400
     assert ask("0000000000").status_code == 404
-    outcomes = sorted(e.details.get("outcome", "") for e in AuditEvent.objects.filter(action="extract.verified"))
+    outcomes = sorted(
+        e.details.get("outcome", "") for e in AuditEvent.objects.filter(action="extract.verified")
+    )
     assert outcomes == ["forbidden", "invalid", "not_found"]
 
 
