@@ -143,14 +143,21 @@ def find_extract(code_or_uuid: str) -> ArchiveExtract | None:
     return extracts.filter(uuid=public_id).first()
 
 
-def state_of(extract: ArchiveExtract, *, today: date | None = None) -> Verification:
-    """The extract's state today, without recording anything (the person's own list)."""
+def current_fingerprint(record: ArchiveRecord, *, today: date | None = None) -> str:
+    return fingerprint_of(record, entries_in_effect(record, on=today or timezone.localdate()))
+
+
+def state_of(
+    extract: ArchiveExtract, *, today: date | None = None, fingerprint: str | None = None
+) -> Verification:
+    """The extract's state today, without recording anything (the person's own list passes the record's
+    ``current_fingerprint``, worked out once for all its extracts)."""
     today = today or timezone.localdate()
     revoked = extract.revoked_at is not None
     expired = extract.expires_on < today
-    record_changed = fingerprint_of(extract.record, entries_in_effect(extract.record, on=today)) != (
-        extract.fingerprint
-    )
+    if fingerprint is None:
+        fingerprint = current_fingerprint(extract.record, today=today)
+    record_changed = fingerprint != extract.fingerprint
     if revoked:
         state = ExtractState.REVOKED
     elif expired:

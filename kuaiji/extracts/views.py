@@ -38,7 +38,12 @@ def my_extracts(request: HttpRequest) -> HttpResponse:
         return redirect("extracts:mine")
     extracts = list(selectors.extracts_of_person(request.user))
     seen = selectors.verifications_of(extracts)
-    rows = [(extract, selectors.state_of(extract), seen.get(extract.pk, [])) for extract in extracts]
+    # One record per person: its fingerprint once, not once per extract.
+    fingerprint = selectors.current_fingerprint(extracts[0].record) if extracts else None
+    rows = [
+        (extract, selectors.state_of(extract, fingerprint=fingerprint), seen.get(extract.pk, []))
+        for extract in extracts
+    ]
     return render(
         request,
         "extracts/mine.html",
