@@ -21,6 +21,9 @@ from .forms import RevokeForm, VerifyForm
 from .pdf import CREDIT_LABEL, NO_CREDIT_ENTRIES, rows_of
 
 RATE_LIMITED_MESSAGE = "查验次数过多，请一小时后再试。"
+# Each extract is signed and stored: a person needs a few, not hundreds.
+ISSUES_PER_DAY = 20
+TOO_MANY_ISSUED_MESSAGE = f"今天开具的证明已达 {ISSUES_PER_DAY} 份，请明天再开具；已开具的证明可以重复下载。"
 NOT_FOUND_MESSAGE = "没有找到这个查验码对应的证明，请核对证明上的查验码后重新输入。"
 
 
@@ -30,6 +33,8 @@ def my_extracts(request: HttpRequest) -> HttpResponse:
     has_record = ArchiveRecord.objects.filter(person=request.user.pk, current_version__isnull=False).exists()
     if request.method == "POST":
         try:
+            if over_limit(f"extract-issue:{request.user.pk}", limit=ISSUES_PER_DAY, window_seconds=86400):
+                raise ValidationError(TOO_MANY_ISSUED_MESSAGE, code="rate_limited")
             extract = services.issue_extract(request.user, request=request)
         except ValidationError as error:
             messages.error(request, error.messages[0])

@@ -404,3 +404,32 @@ def test_the_api_is_in_the_openapi_schema(client):
     assert {"200", "400", "401", "403", "404", "429"} <= set(operation["responses"])
     out = schema["components"]["schemas"]["ExtractVerificationOut"]
     assert "record_changed" in out["properties"]
+
+
+def test_a_person_issues_a_limited_number_a_day(person_client, record, monkeypatch):
+    from kuaiji.extracts import views
+
+    monkeypatch.setattr(views, "ISSUES_PER_DAY", 2)
+    for _ in range(3):
+        response = person_client.post(reverse("extracts:mine"), follow=True)
+    assert ArchiveExtract.objects.filter(record=record).count() == 2
+    assert "请明天再开具" in response.content.decode()
+
+
+def test_the_deploy_check_warns_without_the_signing_key(settings):
+    from kuaiji.extracts.apps import signing_configured
+
+    assert signing_configured(None) == []
+    settings.IS_PRODUCTION = True
+    settings.KUAIJI_EXTRACT_SIGNING_KEY = settings.KUAIJI_EXTRACT_SIGNING_CERT = (
+        settings.KUAIJI_PUBLIC_URL
+    ) = ""
+    assert [message.id for message in signing_configured(None)] == ["extracts.W001", "extracts.W002"]
+
+
+def test_the_demo_makes_its_certificate_once(tmp_path):
+    first = signing._demo_material(tmp_path / "extract-signing")
+    again = signing._demo_material(tmp_path / "extract-signing")
+    assert first == again
+    assert (tmp_path / "extract-signing" / "key.pem").stat().st_mode & 0o077 == 0
+    assert b"BEGIN CERTIFICATE" in first.cert_pem
