@@ -29,6 +29,8 @@ import cv2
 import numpy as np
 import pypdf
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from kuaiji.api.models import IntegrationKey
@@ -194,6 +196,16 @@ def test_typed_codes_are_normalised():
     assert codes.normalise_code("K7QM-3XHP-2U") is None  # U is not in Crockford's alphabet
     assert codes.format_code("K7QM3XHP2A") == "K7QM-3XHP-2A"
     assert all(codes.normalise_code(code) == code for code in (codes.new_code() for _ in range(50)))
+
+
+@given(
+    code=st.text(alphabet=codes.ALPHABET, min_size=10, max_size=10),
+    separators=st.lists(st.sampled_from(["", "-", " ", "－", "  "]), min_size=10, max_size=10),
+    lower=st.booleans(),
+)
+def test_any_code_typed_with_separators_and_any_case_normalises_back(code, separators, lower):
+    typed = "".join(sep + ch for sep, ch in zip(separators, code, strict=True))
+    assert codes.normalise_code(typed.lower() if lower else typed) == code
 
 
 # Verifying ----------------------------------------------------------------------------------------------
