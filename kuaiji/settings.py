@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kuaiji.review",
     "kuaiji.archive",
     "kuaiji.credit",
+    "kuaiji.extracts",
     "kuaiji.imports",
     "kuaiji.exports",
     "kuaiji.announcements",
@@ -281,6 +282,21 @@ KUAIJI_MAX_REQUEST_BYTES = env_int("KUAIJI_MAX_REQUEST_BYTES", 12 * 1024 * 1024)
 # KUAIJI_EXPORT_KEEP_DAYS and then deleted (prune_expired_exports).
 KUAIJI_EXPORT_INLINE_ROWS = env_int("KUAIJI_EXPORT_INLINE_ROWS", 10_000)
 KUAIJI_EXPORT_KEEP_DAYS = env_int("KUAIJI_EXPORT_KEEP_DAYS", 7)
+# 人员档案证明 (kuaiji.extracts): valid this many days; signed (PAdES) with the department's key and
+# certificate (PEM files; the key may be encrypted with the passphrase). In the demo and the tests a
+# self-signed certificate is made when they are unset; production refuses to issue without them.
+KUAIJI_EXTRACT_VALID_DAYS = env_int("KUAIJI_EXTRACT_VALID_DAYS", 90)
+KUAIJI_EXTRACT_SIGNING_KEY = os.environ.get("KUAIJI_EXTRACT_SIGNING_KEY", "")
+KUAIJI_EXTRACT_SIGNING_CERT = os.environ.get("KUAIJI_EXTRACT_SIGNING_CERT", "")
+KUAIJI_EXTRACT_SIGNING_PASSPHRASE = os.environ.get("KUAIJI_EXTRACT_SIGNING_PASSPHRASE", "")
+# Typed verification codes per client address an hour (the public /verify/ page).
+KUAIJI_EXTRACT_VERIFICATIONS_PER_ADDRESS_HOURLY = env_int(
+    "KUAIJI_EXTRACT_VERIFICATIONS_PER_ADDRESS_HOURLY", 60
+)
+# The site's address as people reach it, printed in the extract's QR code and URL (no trailing slash).
+KUAIJI_PUBLIC_URL = os.environ.get(
+    "KUAIJI_PUBLIC_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 # Reading the ID card's front after upload (kuaiji.recognition, the [ocr] extra). Off in the test suite
 # unless a test turns it on (a reading costs about a second); a reading not finished after
 # KUAIJI_CARD_READING_SECONDS shows "could not read" and the person goes on.

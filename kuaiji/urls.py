@@ -57,5 +57,6 @@ urlpatterns = [
     path("statistics/", include("kuaiji.reporting.urls")),
     path("", include("kuaiji.credit.urls")),
     path("account/credit/", include("kuaiji.credit.person_urls")),
+    path("", include("kuaiji.extracts.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

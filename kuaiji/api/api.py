@@ -116,10 +116,12 @@ def health(request):
 
 
 from .integration import router as integration_router  # noqa: E402
+from .integration_extracts import router as integration_extracts_router  # noqa: E402
 from .staff import router as staff_router  # noqa: E402
 
 api.add_router("/staff", staff_router)
 api.add_router("/integration", integration_router)
+api.add_router("/integration", integration_extracts_router)
 
 from .applicant import router as applicant_router  # noqa: E402
 

@@ -13,6 +13,10 @@ in a fallback font found on the machine (Hanazono Mincho B from Debian's ``fonts
 The fallback is not vendored: its OFL reserves the font names (a subset must be renamed) and even the
 Extension B–F subset is some 30 MB. A character neither font has prints as 〓, the typesetter's mark
 for a missing character, and the applicant writes it in by hand.
+
+``registered_font``, ``font_for``, ``font_runs``, ``string_width``, ``paragraph_markup`` and ``draw_text``
+are the project's one way of drawing CJK text in a PDF; the archive extract (``kuaiji.extracts.pdf``)
+draws with them too.
 """
 
 import functools
@@ -116,7 +120,7 @@ def render_basic_info_form(sheet: BasicInfoSheet, *, site_name: str, department_
         text = _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
         if len(text) > limit:
             text = text[: limit - 1] + "…"
-        return "".join(ch if _font_for(ch) is not None or ch == "\n" else MISSING_GLYPH for ch in text)
+        return "".join(ch if font_for(ch) is not None or ch == "\n" else MISSING_GLYPH for ch in text)
 
     sections = [
         _Section(
@@ -162,7 +166,7 @@ def render_basic_info_form(sheet: BasicInfoSheet, *, site_name: str, department_
 def _font_glyphs() -> frozenset[int]:
     """Set ReportLab up once per process; the code points the font can draw."""
     # Binary streams: ASCII85 makes the photo and font 25 % larger and, without ReportLab's optional C
-    # accelerator, costs ~3 ms a page. This module is the project's only ReportLab user.
+    # accelerator, costs ~3 ms a page. Every ReportLab user of the project draws through this module.
     rl_config.useA85 = 0
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     font = TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0)
@@ -211,7 +215,7 @@ def _fallback_font() -> frozenset[int] | None:
     return frozenset(font.face.charToGlyph) - _font_glyphs()
 
 
-def _font_for(character: str) -> str | None:
+def font_for(character: str) -> str | None:
     """Which font draws ``character``: the main one, the fallback, or None (neither has it)."""
     if ord(character) in _font_glyphs():
         return FONT_NAME
@@ -219,11 +223,11 @@ def _font_for(character: str) -> str | None:
     return FALLBACK_FONT_NAME if fallback is not None and ord(character) in fallback else None
 
 
-def _runs(text: str) -> list[tuple[str, str]]:
+def font_runs(text: str) -> list[tuple[str, str]]:
     """``text`` cut into (font name, characters) runs; ``text`` is already cleaned (every character drawable)."""
     runs: list[tuple[str, str]] = []
     for character in text:
-        font = _font_for(character) or FONT_NAME
+        font = font_for(character) or FONT_NAME
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + character)
         else:
@@ -231,15 +235,15 @@ def _runs(text: str) -> list[tuple[str, str]]:
     return runs
 
 
-def _width(text: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in _runs(text))
+def string_width(text: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
 
 
-def _markup(text: str) -> str:
+def paragraph_markup(text: str) -> str:
     """Paragraph markup for ``text``, the fallback font's runs in a ``<font>`` tag."""
     return "".join(
         escape(run) if font == FONT_NAME else f'<font face="{font}">{escape(run)}</font>'
-        for font, run in _runs(text)
+        for font, run in font_runs(text)
     ).replace("\n", "<br/>")
 
 
@@ -301,7 +305,7 @@ class _Measure:
         key = (cell.text, cell.width, cell.role)
         paragraph = self._paragraphs.get(key)
         if paragraph is None:
-            markup = _markup(cell.text)
+            markup = paragraph_markup(cell.text)
             paragraph = Paragraph(markup, self.styles[cell.role])
             paragraph.wrap(cell.width - 2 * self.padding_x, PAGE_HEIGHT)
             self._paragraphs[key] = paragraph
@@ -315,7 +319,7 @@ class _Measure:
             return False
         text_width = self._widths.get(text)
         if text_width is None:
-            text_width = self._widths[text] = _width(text, self.size)
+            text_width = self._widths[text] = string_width(text, self.size)
         return text_width <= width - 2 * self.padding_x
 
 
@@ -426,7 +430,7 @@ def _layout(sections: Sequence[_Section], measure: _Measure) -> _Layout:
 # Drawing -----------------------------------------------------------------------------------------------
 
 
-def _draw_text(
+def draw_text(
     canvas: Canvas,
     x: float,
     y: float,
@@ -438,7 +442,7 @@ def _draw_text(
     color: Color = black,
 ) -> None:
     """One line of text; WenQuanYi has no bold face, so bold is the glyphs filled and thinly stroked."""
-    width = _width(text, size)
+    width = string_width(text, size)
     if align == "center":
         x -= width / 2
     elif align == "right":
@@ -450,7 +454,7 @@ def _draw_text(
         canvas.setStrokeColor(color)
         canvas.setLineWidth(size * 0.035)
         text_object.setTextRenderMode(2)
-    for font, run in _runs(text):
+    for font, run in font_runs(text):
         text_object.setFont(font, size)
         text_object.textOut(run)
     canvas.drawText(text_object)
@@ -459,7 +463,7 @@ def _draw_text(
 
 def _fit_size(text: str, size: float, width: float) -> float:
     """The size, shrunk if need be so the line fits the width."""
-    natural = _width(text, size)
+    natural = string_width(text, size)
     return size if natural <= width else size * width / natural
 
 
@@ -468,8 +472,8 @@ def _draw_blanks(canvas: Canvas, x: float, y: float, parts: Sequence[str | float
     canvas.setLineWidth(0.5)
     for part in parts:
         if isinstance(part, str):
-            _draw_text(canvas, x, y, part, size)
-            x += _width(part, size)
+            draw_text(canvas, x, y, part, size)
+            x += string_width(part, size)
         else:
             canvas.line(x + 1, y - 2, x + part - 1, y - 2)
             x += part
@@ -477,7 +481,7 @@ def _draw_blanks(canvas: Canvas, x: float, y: float, parts: Sequence[str | float
 
 
 def _blanks_width(parts: Sequence[str | float], size: float) -> float:
-    return sum(p if isinstance(p, float) else _width(p, size) for p in parts)
+    return sum(p if isinstance(p, float) else string_width(p, size) for p in parts)
 
 
 def _date_blanks(prefix: str) -> list[str | float]:
@@ -486,9 +490,9 @@ def _date_blanks(prefix: str) -> list[str | float]:
 
 def _draw_header(canvas: Canvas, department_name: str) -> None:
     top = PAGE_HEIGHT - MARGIN_TOP
-    _draw_text(canvas, PAGE_WIDTH / 2, top - 18, TITLE, 19, bold=True, align="center")
+    draw_text(canvas, PAGE_WIDTH / 2, top - 18, TITLE, 19, bold=True, align="center")
     size = _fit_size(department_name, 11, TABLE_WIDTH)
-    _draw_text(canvas, PAGE_WIDTH / 2, top - 38, department_name, size, align="center", color=GREY)
+    draw_text(canvas, PAGE_WIDTH / 2, top - 38, department_name, size, align="center", color=GREY)
 
 
 def _draw_table(
@@ -505,7 +509,7 @@ def _draw_table(
             canvas.rect(MARGIN_X, y, TABLE_WIDTH, row.height, stroke=1, fill=1)
             size = _fit_size(row.title, measure.size + 1, TABLE_WIDTH - 2 * measure.padding_x)
             baseline = y + (row.height - size * 0.8) / 2
-            _draw_text(canvas, MARGIN_X + 2 * measure.padding_x, baseline, row.title, size, bold=True)
+            draw_text(canvas, MARGIN_X + 2 * measure.padding_x, baseline, row.title, size, bold=True)
             continue
         if row.beside_photo:
             photo_top = photo_top or y + row.height
@@ -539,8 +543,8 @@ def _draw_photo(canvas: Canvas, x: float, y: float, portrait_jpeg: bytes | None)
     canvas.setDash(2, 2)
     canvas.rect(x, y, PHOTO_WIDTH, PHOTO_HEIGHT)
     canvas.restoreState()
-    _draw_text(canvas, x + PHOTO_WIDTH / 2, y + PHOTO_HEIGHT / 2 + 2, "照片", 12, align="center", color=GREY)
-    _draw_text(
+    draw_text(canvas, x + PHOTO_WIDTH / 2, y + PHOTO_HEIGHT / 2 + 2, "照片", 12, align="center", color=GREY)
+    draw_text(
         canvas, x + PHOTO_WIDTH / 2, y + PHOTO_HEIGHT / 2 - 12, "（一寸）", 8, align="center", color=GREY
     )
 
@@ -556,7 +560,7 @@ def _draw_signatures(canvas: Canvas, top: float, *, has_employer: bool, employer
     y = top - DECLARATION_HEIGHT
     _draw_label_cell(canvas, y, DECLARATION_HEIGHT, "本人声明", size)
     canvas.rect(content_x, y, content_width, DECLARATION_HEIGHT)
-    _draw_text(canvas, content_x + 4 * mm, top - 7 * mm, DECLARATION, size)
+    draw_text(canvas, content_x + 4 * mm, top - 7 * mm, DECLARATION, size)
     signature: list[str | float] = ["本人签字：", 38 * mm, "　　　", *_date_blanks("日期：")]
     _draw_blanks(canvas, right - _blanks_width(signature, size), y + 5 * mm, signature, size)
     if not has_employer:
@@ -565,7 +569,7 @@ def _draw_signatures(canvas: Canvas, top: float, *, has_employer: bool, employer
     top, y = y, y - EMPLOYER_HEIGHT
     _draw_label_cell(canvas, y, EMPLOYER_HEIGHT, "单位确认", size)
     canvas.rect(content_x, y, content_width, EMPLOYER_HEIGHT)
-    _draw_text(canvas, content_x + 4 * mm, top - 7 * mm, "单位意见（盖章）：", size)
+    draw_text(canvas, content_x + 4 * mm, top - 7 * mm, "单位意见（盖章）：", size)
     # The stamp goes over the unit's name and the date, as is usual; the dashed box shows where.
     stamp_x = right - STAMP_BOX
     stamp_y = y + (EMPLOYER_HEIGHT - STAMP_BOX) / 2
@@ -574,7 +578,7 @@ def _draw_signatures(canvas: Canvas, top: float, *, has_employer: bool, employer
     canvas.setDash(3, 3)
     canvas.rect(stamp_x, stamp_y, STAMP_BOX, STAMP_BOX)
     canvas.restoreState()
-    _draw_text(
+    draw_text(
         canvas,
         stamp_x + STAMP_BOX / 2,
         stamp_y + STAMP_BOX / 2 - 4,
@@ -586,7 +590,7 @@ def _draw_signatures(canvas: Canvas, top: float, *, has_employer: bool, employer
     name_style = ParagraphStyle(
         "employer", fontName=FONT_NAME, fontSize=size, leading=size * 1.3, wordWrap="CJK"
     )
-    name = Paragraph(_markup(f"单位名称：{employer_name or '　'}"), name_style)
+    name = Paragraph(paragraph_markup(f"单位名称：{employer_name or '　'}"), name_style)
     name.wrap(stamp_x - content_x - 10 * mm, EMPLOYER_HEIGHT)
     date_y = y + 6 * mm
     name.drawOn(canvas, content_x + 4 * mm, date_y + 6 * mm)
@@ -599,7 +603,7 @@ def _draw_label_cell(canvas: Canvas, y: float, height: float, text: str, size: f
     canvas.setFillColor(LABEL_FILL)
     canvas.rect(MARGIN_X, y, LABEL_WIDTH, height, stroke=1, fill=1)
     canvas.restoreState()
-    _draw_text(canvas, MARGIN_X + LABEL_WIDTH / 2, y + height / 2 - size * 0.35, text, size, align="center")
+    draw_text(canvas, MARGIN_X + LABEL_WIDTH / 2, y + height / 2 - size * 0.35, text, size, align="center")
 
 
 def _draw_footer(
@@ -618,6 +622,6 @@ def _draw_footer(
     details.append(f"生成日期：{generated_on.year}年{generated_on.month}月{generated_on.day}日")
     right_text = "　".join(details)
     baseline = MARGIN_BOTTOM + 1.5 * mm
-    _draw_text(canvas, MARGIN_X, baseline, site_name, size, color=GREY)
+    draw_text(canvas, MARGIN_X, baseline, site_name, size, color=GREY)
     right_size = _fit_size(right_text, size, TABLE_WIDTH * 0.68)
-    _draw_text(canvas, MARGIN_X + TABLE_WIDTH, baseline, right_text, right_size, align="right", color=GREY)
+    draw_text(canvas, MARGIN_X + TABLE_WIDTH, baseline, right_text, right_size, align="right", color=GREY)
