@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kuaiji.review",
     "kuaiji.archive",
     "kuaiji.credit",
+    "kuaiji.lookup",
     "kuaiji.imports",
     "kuaiji.exports",
     "kuaiji.announcements",

@@ -55,5 +55,6 @@ urlpatterns = [
     path("exports/", include("kuaiji.exports.urls")),
     path("announcements/", include("kuaiji.announcements.urls")),
     path("statistics/", include("kuaiji.reporting.urls")),
+    path("lookup/", include("kuaiji.lookup.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]
