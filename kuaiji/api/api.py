@@ -116,10 +116,13 @@ def health(request):
 
 
 from .integration import router as integration_router  # noqa: E402
+from .integration_lookup import router as integration_lookup_router  # noqa: E402
 from .staff import router as staff_router  # noqa: E402
 
 api.add_router("/staff", staff_router)
 api.add_router("/integration", integration_router)
+# 证明查验 for other systems: its own module and router (nested in the one above, its tag would repeat).
+api.add_router("/integration", integration_lookup_router)
 
 from .applicant import router as applicant_router  # noqa: E402
 

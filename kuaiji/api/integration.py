@@ -132,9 +132,3 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
         "department": {"code": department.division_id, "name": department.name} if department else None,
         "last_approved_at": standing.approved_at,
     }
-
-
-# 证明查验 for other systems, in its own module, under the same /integration prefix and tag.
-from .integration_lookup import router as lookup_router  # noqa: E402
-
-router.add_router("", lookup_router)

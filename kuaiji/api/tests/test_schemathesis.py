@@ -97,7 +97,7 @@ def credentials(departments):
     applicant_token, applicant_secret = ApiToken.issue(user=applicant, lifetime=lifetime)
     staff_token, staff_secret = ApiToken.issue(user=staff, lifetime=lifetime)
     _, integration_secret = IntegrationKey.issue(
-        name="schemathesis", scopes=["collection_status"], rate_limit_per_minute=1_000_000
+        name="schemathesis", scopes=["collection_status", "public_lookup"], rate_limit_per_minute=1_000_000
     )
 
     def restore():
