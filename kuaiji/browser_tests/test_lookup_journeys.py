@@ -30,7 +30,7 @@ DOCUMENT_NUMBER = "630102198807152614"  # generated: 城东区, born 1988-07-15
 
 
 def approved_record(reference_data) -> ArchiveRecord:  # noqa: F811
-    person = ApplicantFactory(full_name=FULL_NAME, document_number=DOCUMENT_NUMBER)
+    person = ApplicantFactory.create(full_name=FULL_NAME, document_number=DOCUMENT_NUMBER)
     sections = {
         "personal": {"full_name": FULL_NAME, "sex": "male", "birth_date": "1988-07-15"},
         "qualification": collection_helpers.QUALIFICATION_JUNIOR,

@@ -334,15 +334,6 @@ def clean_person_name(raw: str) -> str:
     return name
 
 
-def normalise_person_name(raw: str) -> str:
-    """A name as two spellings of it compare: NFKC (full-width letters typed with a Chinese input method
-    become ASCII), every middle dot the same ``·``, runs of spaces one, Latin letters case-folded. For
-    comparing only (the public lookup); a name is stored as ``clean_person_name`` returns it."""
-    text = unicodedata.normalize("NFKC", raw or "")
-    text = "".join("\u00b7" if char in MIDDLE_DOTS else char for char in text)
-    return " ".join(text.split()).casefold()
-
-
 def validate_person_name(value: str) -> None:
     """Django validator for a model or form field holding a person's name."""
     clean_person_name(value)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .constants import EntryState
 from .models import CreditEntry
+
+if TYPE_CHECKING:
+    from kuaiji.archive.models import ArchiveRecord
 
 
 def in_effect_on(day: date) -> Q:
@@ -21,13 +25,13 @@ def in_effect_on(day: date) -> Q:
     )
 
 
-def entries_in_effect(record, *, on: date | None = None) -> list[CreditEntry]:
+def entries_in_effect(record: ArchiveRecord, *, on: date | None = None) -> list[CreditEntry]:
     """The record's published entries in effect on ``on`` (today), newest decision first."""
     day = on or timezone.localdate()
     return list(CreditEntry.objects.filter(in_effect_on(day), record=record).order_by("-decided_on", "-pk"))
 
 
-def entries_of_record(record) -> QuerySet[CreditEntry]:
+def entries_of_record(record: ArchiveRecord) -> QuerySet[CreditEntry]:
     """Every entry of the record, in any state (staff, and the person's own page), newest first."""
     return (
         CreditEntry.objects.filter(record=record)

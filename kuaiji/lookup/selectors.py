@@ -14,10 +14,11 @@ from kuaiji.archive.models import ArchiveRecord
 from kuaiji.archive.selectors import person_standing
 from kuaiji.collection.constants import QualificationLevel
 from kuaiji.core.constants import DocumentType
-from kuaiji.core.validators import mask_document_number, normalise_document_number, normalise_person_name
+from kuaiji.core.validators import mask_document_number, normalise_document_number
 from kuaiji.credit.constants import TRUSTWORTHY_AWARD_LEVELS, AwardLevel, CreditKind, PenaltyType
 from kuaiji.credit.models import CreditEntry
 from kuaiji.credit.selectors import entries_in_effect
+from kuaiji.recognition.matching import normalise_name
 from kuaiji.regions.selectors import department_by_pk
 
 QUALIFICATION_LABELS = dict(QualificationLevel.choices)
@@ -79,6 +80,13 @@ class LookupAnswer:
     record: ArchiveRecord | None = field(default=None, repr=False, compare=False)
 
 
+def same_name(typed: str, on_file: str) -> bool:
+    """Whether a typed name is the one on file, compared as the card reading compares a name with the card
+    (``recognition.matching.normalise_name``: NFKC, simplified forms, no spaces, one middle dot), and
+    Latin letters in either case."""
+    return bool(on_file) and normalise_name(typed).casefold() == normalise_name(on_file).casefold()
+
+
 def public_entry(entry: CreditEntry) -> bool:
     """Whether a published entry in effect is public: every penalty, and an award that counts as 守信
     (prefecture level or above, ``credit.constants.TRUSTWORTHY_AWARD_LEVELS``)."""
@@ -88,8 +96,7 @@ def public_entry(entry: CreditEntry) -> bool:
 def public_lookup(
     *, full_name: str, document_type: str, document_number: str, on: date | None = None
 ) -> LookupAnswer | None:
-    """The person holding this document, only when the name on file is ``full_name`` too (compared as
-    ``normalise_person_name`` spells them); None otherwise, so a number with another name answers exactly
+    """The person holding this document, only when the name on file is ``full_name`` too (``same_name``); None otherwise, so a number with another name answers exactly
     as a number nobody holds. The name on file is the archive record's (its approved name), else the
     applicant account's for a person with no record yet.
 
@@ -98,7 +105,7 @@ def public_lookup(
     number = normalise_document_number(document_number)
     standing = person_standing(document_type=document_type, document_number=number)
     on_file = standing.name_on_file
-    if not on_file or normalise_person_name(on_file) != normalise_person_name(full_name):
+    if on_file is None or not same_name(full_name, on_file):
         return None
     record = standing.record
     entries: tuple[PublicCreditEntry, ...] = ()
