@@ -195,3 +195,13 @@ def test_the_operation_is_documented(client, db):
     assert {"found", "collection_status", "department_name", "credit_entries"} <= set(answer["properties"])
     assert answer["properties"]["found"]["description"]
     assert operation["security"]
+
+
+def test_a_lookup_reads_little(client, record, django_assert_max_num_queries):
+    credit_entry(record)
+    _key, secret = issue()
+    ask(client, secret, record.full_name, record.document_number)  # the key's last use, the department
+    # The key, the person's standing (one statement), the credit entries, the audit row.
+    with django_assert_max_num_queries(4):
+        response = ask(client, secret, record.full_name, record.document_number)
+    assert response.status_code == 200 and len(response.json()["credit_entries"]) == 1
