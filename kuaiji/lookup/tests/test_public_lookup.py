@@ -24,6 +24,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kuaiji.accounts.tests.factories import ApplicantFactory
 from kuaiji.archive.constants import CollectionStanding
@@ -285,3 +287,20 @@ def test_the_result_page_reads_little(client, record, django_assert_max_num_quer
     with django_assert_max_num_queries(7):
         response = ask(client, record.full_name, record.document_number)
     assert response.status_code == 200 and "另一项处罚" in response.content.decode()
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None
+)
+@given(
+    full_name=st.text(max_size=80),
+    document_type=st.sampled_from(
+        ["resident_id", "hmt_residence_permit", "foreign_permanent_resident", "zz", ""]
+    ),
+    document_number=st.one_of(st.text(max_size=50), st.from_regex(r"6301[0-9]{13}[0-9X]", fullmatch=True)),
+)
+def test_junk_past_the_captcha_never_answers_5xx(client, full_name, document_type, document_number):
+    data = {"full_name": full_name, "document_type": document_type, "document_number": document_number}
+    response = client.post(URL, {**data, **PASSED})
+    assert response.status_code in (200, 400, 429), data
