@@ -244,6 +244,8 @@ def test_the_captcha_is_required_and_bad_input_is_told_beside_its_field(client, 
     assert response.status_code == 400
     page = response.content.decode()
     assert "请输入图片验证码" in page and 'role="alert"' in page
+    # The summary links to the captcha's answer box, not its hidden key.
+    assert ("id_captcha_1", "请输入图片验证码") in response.context["error_summary"]
     assert f'value="{record.document_number}"' in page and "已完成信息采集" not in page
 
     response = client.post(URL, {**data, "captcha_0": "test", "captcha_1": "WRONG"})
