@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from ninja import Field, Query, Router, Schema
 
-from kuaiji.archive.selectors import person_standing
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import QualificationLevel
@@ -110,6 +109,10 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
         raise ApiError(
             400, "invalid_document_number", error.messages[0], {"document_number": error.messages}
         ) from None
+    # Imported here: the admin imports this module (SCOPES) while the apps load, before core's ready()
+    # gives form fields their Chinese messages, and archive.selectors reaches the section forms.
+    from kuaiji.archive.selectors import person_standing
+
     standing = person_standing(document_type=document_type, document_number=number)
     record = standing.record
     department = department_by_pk(standing.department_id) if standing.department_id is not None else None
