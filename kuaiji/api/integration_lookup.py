@@ -56,7 +56,7 @@ class PublicCreditEntryOut(Schema):
 
 class LookupOut(Schema):
     found: bool = Field(..., description="姓名和证件号码同时一致的人员；false 时下列人员字段均为 null 或空")
-    full_name: str = Field(..., description="所填姓名（原样返回）")
+    full_name: str = Field(..., description="所填姓名（去掉首尾空格后原样返回）")
     document_type: str
     document_number: str = Field(..., description="隐藏中间位")
     looked_up_at: datetime
