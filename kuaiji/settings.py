@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kuaiji.archive",
     "kuaiji.credit",
     "kuaiji.extracts",
+    "kuaiji.lookup",
     "kuaiji.imports",
     "kuaiji.exports",
     "kuaiji.announcements",

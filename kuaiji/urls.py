@@ -58,5 +58,6 @@ urlpatterns = [
     path("", include("kuaiji.credit.urls")),
     path("account/credit/", include("kuaiji.credit.person_urls")),
     path("", include("kuaiji.extracts.urls")),
+    path("lookup/", include("kuaiji.lookup.urls")),
     path("", include("kuaiji.accounts.urls")),
 ]

@@ -117,11 +117,15 @@ def health(request):
 
 from .integration import router as integration_router  # noqa: E402
 from .integration_extracts import router as integration_extracts_router  # noqa: E402
+from .integration_lookup import router as integration_lookup_router  # noqa: E402
 from .staff import router as staff_router  # noqa: E402
 
 api.add_router("/staff", staff_router)
 api.add_router("/integration", integration_router)
+# 证明查验 for other systems (the extract's verification, the lookup): modules and routers of their own,
+# mounted beside the integration router (nested in it, their tag would repeat).
 api.add_router("/integration", integration_extracts_router)
+api.add_router("/integration", integration_lookup_router)
 
 from .applicant import router as applicant_router  # noqa: E402
 

@@ -4,22 +4,16 @@ limited per minute (429) and carries scopes; every call that reaches an endpoint
 name, the masked document number and the outcome."""
 
 from datetime import datetime
-from functools import cache
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from ninja import Field, Query, Router, Schema
 
-from kuaiji.archive.models import ArchiveRecord, ArchiveVersion
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import QualificationLevel
-from kuaiji.collection.models import Submission
 from kuaiji.core.constants import DocumentType
-from kuaiji.core.statements import columns, instances
 from kuaiji.core.validators import clean_document_number, mask_document_number, normalise_document_number
 from kuaiji.regions.selectors import department_by_pk
 
@@ -37,7 +31,6 @@ SCOPES = [
     (PUBLIC_LOOKUP, "查询人员档案与信用信息（证明查验）"),
     (EXTRACT_VERIFICATION, "查验人员档案证明"),
 ]
-NO_SUBMISSION = "none"
 QUALIFICATION_LABELS = dict(QualificationLevel.choices)
 
 
@@ -65,48 +58,6 @@ class CollectionStatusOut(Schema):
     qualification_level_label: str | None
     department: IntegrationDepartmentOut | None = Field(..., description="管理该人员的会计管理部门")
     last_approved_at: datetime | None
-
-
-_RECORD_FIELDS = ("id", "uuid", "qualification_level", "updated_at", "department_id")
-
-
-@cache
-def _lookup_sql() -> str:
-    """The archive record (only what the answer shows: the archived answers, a JSON document per version,
-    stay in the database) and the latest submission of one document, in one statement: a row whose
-    record columns are NULL when the document has no record. Written out, not built by the ORM: exam
-    systems ask this for every candidate, and compiling the queries cost more than the database's
-    answers (bench/api_bench.py, KUAIJI_BENCH_PROFILE)."""
-    quote = connection.ops.quote_name
-    records, versions = ArchiveRecord._meta.db_table, ArchiveVersion._meta.db_table
-    submissions, users = Submission._meta.db_table, get_user_model()._meta.db_table
-    return (
-        f"SELECT {columns(ArchiveRecord, 'r', _RECORD_FIELDS)}, v.approved_at, l.status, l.department_id "
-        f"FROM (SELECT 1 AS one) AS one "
-        f"LEFT JOIN {quote(records)} r ON r.document_type = %s AND r.document_number = %s "
-        f"LEFT JOIN {quote(versions)} v ON v.id = r.current_version_id "
-        f"LEFT JOIN (SELECT s.status, s.department_id FROM {quote(submissions)} s "
-        f"JOIN {quote(users)} u ON u.id = s.applicant_id WHERE u.document_type = %s AND u.document_number = %s "
-        f"ORDER BY s.created_at DESC, s.id DESC LIMIT 1) l ON 1 = 1"
-    )
-
-
-def _archive_record_and_latest_submission(
-    document_type: str, number: str
-) -> tuple[ArchiveRecord | None, tuple[str, int | None] | None]:
-    (row,) = instances(
-        ArchiveRecord,
-        _lookup_sql(),
-        [document_type, number] * 2,
-        only=_RECORD_FIELDS,
-        extra=(
-            ("approved_at", ArchiveVersion._meta.get_field("approved_at")),
-            "latest_status",
-            "latest_department_id",
-        ),
-    )
-    latest = (row.latest_status, row.latest_department_id) if row.latest_status else None  # type: ignore[attr-defined]
-    return (None if row.pk is None else row), latest
 
 
 def _audit(request, *, key: IntegrationKey, document_type: str, masked: str, outcome: str, target=None):
@@ -158,10 +109,13 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
         raise ApiError(
             400, "invalid_document_number", error.messages[0], {"document_number": error.messages}
         ) from None
-    record, latest = _archive_record_and_latest_submission(document_type, number)
-    # The archive's department, else the one the latest submission went to.
-    department_id = record.department_id if record is not None else latest[1] if latest else None
-    department = department_by_pk(department_id) if department_id is not None else None
+    # Imported here: the admin imports this module (SCOPES) while the apps load, before core's ready()
+    # gives form fields their Chinese messages, and archive.selectors reaches the section forms.
+    from kuaiji.archive.selectors import person_standing
+
+    standing = person_standing(document_type=document_type, document_number=number)
+    record = standing.record
+    department = department_by_pk(standing.department_id) if standing.department_id is not None else None
     masked = mask_document_number(number)
     _audit(
         request,
@@ -172,15 +126,12 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
         target=record,
     )
     level = record.qualification_level if record and record.qualification_level else None
-    last_approved_at = None
-    if record is not None:
-        last_approved_at = getattr(record, "approved_at", None) or record.updated_at  # annotated above
     return {
         "document_number": masked,
-        "completed": record is not None,
-        "status": latest[0] if latest else NO_SUBMISSION,
+        "completed": standing.completed,
+        "status": standing.submission_status,
         "qualification_level": level,
         "qualification_level_label": str(QUALIFICATION_LABELS.get(level, level)) if level else None,
         "department": {"code": department.division_id, "name": department.name} if department else None,
-        "last_approved_at": last_approved_at,
+        "last_approved_at": standing.approved_at,
     }

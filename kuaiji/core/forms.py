@@ -46,7 +46,11 @@ class KuaijiForm(forms.Form):
             if name == NON_FIELD_ERRORS:
                 continue
             anchor = self[name].auto_id or ""
-            if anchor and isinstance(self.fields[name].widget, forms.MultiWidget):
-                anchor += "_0"  # a multi-widget has no element of its own id; its first part does
+            widget = self.fields[name].widget
+            if anchor and isinstance(widget, forms.MultiWidget):
+                # A multi-widget has no element of its own id; its first visible part does (the picture
+                # captcha's first part is its hidden key).
+                parts = [index for index, part in enumerate(widget.widgets) if not part.is_hidden]
+                anchor += f"_{parts[0] if parts else 0}"
             items.extend((anchor, str(message)) for message in errors)
         return items

@@ -98,7 +98,7 @@ def credentials(departments):
     staff_token, staff_secret = ApiToken.issue(user=staff, lifetime=lifetime)
     _, integration_secret = IntegrationKey.issue(
         name="schemathesis",
-        scopes=["collection_status", "extract_verification"],
+        scopes=["collection_status", "extract_verification", "public_lookup"],
         rate_limit_per_minute=1_000_000,
     )
 

@@ -2,7 +2,7 @@
 
 Requirements covered:
 - the error messages rendered by the main forms (registration, sign-in, password reset, activation,
-  appeal, password change, the wizard's sections), filled with nothing, with junk, with a NUL, with a
+  appeal, the public lookup, password change, the wizard's sections), filled with nothing, with junk, with a NUL, with a
   common password, never show Django's default text ("这个字段是必须的", "这个密码太常见了。",
   "不允许是用空字符串。", "选择一个有效的选项") and never a doubled full stop "。。".
 """
@@ -37,6 +37,7 @@ FORMS = [
         ["document_type", "document_number", "full_name", "mobile", "sms_code", "password1", "password2"],
     ),
     ("/appeals/new/", ["reason", "full_name", "document_type", "document_number", "mobile", "sms_code"]),
+    ("/lookup/", ["full_name", "document_type", "document_number"]),
 ]
 APPLICANT_FORMS = [
     ("/account/", ["old_password", "password1", "password2"]),

@@ -110,6 +110,11 @@ ANONYMOUS_FORMS = [
     ),
     ("get", "/regions/directory/", ["q", "page"]),
     ("get", "/regions/divisions/", ["parent"]),
+    (
+        "post",
+        "/lookup/",
+        ["full_name", "document_type", "document_number", "captcha_0", "captcha_1", "action"],
+    ),
 ]
 APPLICANT_FORMS = [
     ("post", "/collection/notice/", ["read", "version"]),
