@@ -251,6 +251,10 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
         "--deploy",
         SECRET_KEY=secrets.token_urlsafe(50),
         KUAIJI_SMS_BACKEND=REAL_SMS_BACKEND,
+        # The department's signing key for archive extracts, and the address their QR codes open.
+        KUAIJI_EXTRACT_SIGNING_KEY=str(tmp_path / "extract-key.pem"),
+        KUAIJI_EXTRACT_SIGNING_CERT=str(tmp_path / "extract-cert.pem"),
+        KUAIJI_PUBLIC_URL="https://kuaiji.example.gov.cn",
     )
 
     output = result.stdout + result.stderr
