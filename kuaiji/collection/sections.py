@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kuaiji.core.constants import DocumentType, Sex
-from kuaiji.core.forms import KuaijiForm, SharedChoiceField
+from kuaiji.core.forms import KuaijiForm, SharedChoiceField, date_field, text_field
 from kuaiji.core.validators import clean_credit_code, clean_mobile, clean_person_name, document_facts
 from kuaiji.regions.forms import DivisionField
 from kuaiji.regions.models import Department
@@ -63,25 +63,8 @@ def _validate_month(value: str) -> None:
         raise ValidationError("时间不能早于 1940 年", code="month_past")
 
 
-def _date_field(label, *, required=True):
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input-short"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "请按“年-月-日”填写日期，例如 2015-07-01", "required": f"请填写{label}"},
-    )
-
-
-def _text(label, *, required=True, max_length=100, help_text="", short=False):
-    attrs = {"class": "input-short"} if short else {}
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        error_messages={"required": f"请填写{label}", "max_length": f"{label}不能超过 {max_length} 个字"},
-        widget=forms.TextInput(attrs=attrs),
-    )
+_date_field = date_field
+_text = text_field
 
 
 def _choice(label, choices, *, required=True, radio=False, blank=True):

@@ -54,3 +54,29 @@ class KuaijiForm(forms.Form):
                 anchor += f"_{parts[0] if parts else 0}"
             items.extend((anchor, str(message)) for message in errors)
         return items
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    """A date typed or picked as 年-月-日, with the project's messages."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date", "class": "input-short"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "请按“年-月-日”填写日期，例如 2015-07-01", "required": f"请填写{label}"},
+    )
+
+
+def text_field(
+    label: str, *, required: bool = True, max_length: int = 100, help_text: str = "", short: bool = False
+) -> forms.CharField:
+    """A line of text with the project's messages (what is missing, how long it may be)."""
+    attrs = {"class": "input-short"} if short else {}
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={"required": f"请填写{label}", "max_length": f"{label}不能超过 {max_length} 个字"},
+        widget=forms.TextInput(attrs=attrs),
+    )

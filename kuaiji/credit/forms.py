@@ -4,31 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kuaiji.core.forms import KuaijiForm
+from kuaiji.core.forms import KuaijiForm, date_field, text_field
 
 from .constants import AwardLevel, CreditKind, ObjectionRemedy, PenaltyType
 
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input-short"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "请按“年-月-日”填写日期，例如 2026-07-01", "required": f"请填写{label}"},
-    )
-
-
-def _text(
-    label: str, *, required: bool = True, max_length: int = 100, help_text: str = ""
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        error_messages={"required": f"请填写{label}", "max_length": f"{label}最多 {max_length} 个字"},
-    )
+_date = date_field
+_text = text_field
 
 
 #: Fields that only apply to one kind (the other kind's are ignored, and hidden by the page's script).
