@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kuaiji.core.choice_labels import ChoiceLabels
 
-from .constants import AwardLevel, CreditKind, EntryState, ObjectionRemedy, ObjectionState, PenaltyType
+from .constants import (
+    TRUSTWORTHY_AWARD_LEVELS,
+    AwardLevel,
+    CreditKind,
+    EntryState,
+    ObjectionRemedy,
+    ObjectionState,
+    PenaltyType,
+)
 
 
 class CreditEntry(ChoiceLabels, models.Model):
@@ -96,6 +104,24 @@ class CreditEntry(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"
+
+    @property
+    def counts_as_trustworthy(self) -> bool:
+        """An award of prefecture level or above counts as 守信; a county or unit award does not."""
+        return self.kind == CreditKind.AWARD and self.award_level in TRUSTWORTHY_AWARD_LEVELS
+
+    @property
+    def standing(self) -> str:
+        """What the entry says of the person: 守信, 失信, or 表彰 (an award that does not count as 守信)."""
+        if self.kind == CreditKind.PENALTY:
+            return "失信"
+        return "守信" if self.counts_as_trustworthy else "表彰"
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to the public while in effect (the lookup): every penalty, and the awards that count as
+        守信; a county or unit award stays on the record."""
+        return self.kind == CreditKind.PENALTY or self.counts_as_trustworthy
 
 
 class Objection(ChoiceLabels, models.Model):

@@ -22,7 +22,6 @@ from kuaiji.audit.services import record_event
 from kuaiji.collection.constants import AccountingPost, EducationLevel, QualificationLevel, QualificationType
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.validators import mask_document_number
-from kuaiji.credit.constants import CreditKind
 from kuaiji.credit.models import CreditEntry
 from kuaiji.credit.selectors import entries_in_effect
 
@@ -66,7 +65,7 @@ def _education(record: ArchiveRecord, answers: dict[str, Any]) -> str:
 
 def credit_line(entry: CreditEntry) -> str:
     """One printed line of an entry in effect: kind, title, who decided and when, its period."""
-    kind = "守信" if entry.kind == CreditKind.AWARD else "失信"
+    kind = entry.standing
     if entry.is_blacklist:
         kind += "（严重失信名单）"
     until = f"至{entry.effective_until:%Y-%m-%d}" if entry.effective_until else "长期有效"

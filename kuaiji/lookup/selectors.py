@@ -15,7 +15,7 @@ from kuaiji.archive.selectors import person_standing
 from kuaiji.collection.constants import QualificationLevel
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.validators import mask_document_number, normalise_document_number
-from kuaiji.credit.constants import TRUSTWORTHY_AWARD_LEVELS, AwardLevel, CreditKind, PenaltyType
+from kuaiji.credit.constants import AwardLevel, CreditKind, PenaltyType
 from kuaiji.credit.models import CreditEntry
 from kuaiji.credit.selectors import entries_in_effect
 from kuaiji.recognition.matching import normalise_name
@@ -88,9 +88,8 @@ def same_name(typed: str, on_file: str) -> bool:
 
 
 def public_entry(entry: CreditEntry) -> bool:
-    """Whether a published entry in effect is public: every penalty, and an award that counts as 守信
-    (prefecture level or above, ``credit.constants.TRUSTWORTHY_AWARD_LEVELS``)."""
-    return entry.kind == CreditKind.PENALTY or entry.award_level in TRUSTWORTHY_AWARD_LEVELS
+    """Whether a published entry in effect is public (``CreditEntry.is_public``)."""
+    return entry.is_public
 
 
 def public_lookup(

@@ -328,3 +328,22 @@ def test_overdue_entries_and_objections_are_on_the_overdue_page_and_in_the_daily
     assert run.details["credit"] == [
         {"department": departments["630102"].pk, "entries": 1, "objections": 1, "notified": 1}
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "level", "standing", "public"),
+    [
+        ("award", "provincial", "守信", True),
+        ("award", "prefecture", "守信", True),
+        ("award", "county", "表彰", False),
+        ("award", "unit", "表彰", False),
+        ("penalty", "", "失信", True),
+    ],
+)
+def test_only_an_award_of_prefecture_level_or_above_counts_as_trustworthy(kind, level, standing, public):
+    entry = CreditEntry(kind=kind, award_level=level)
+    assert (entry.standing, entry.is_public, entry.counts_as_trustworthy) == (
+        standing,
+        public,
+        standing == "守信",
+    )
