@@ -39,4 +39,5 @@ class StaffRole(models.TextChoices):
     DEPARTMENT_ADMIN = "部门管理员", _("部门管理员")
     AUDITOR = "审计员", _("审计员")
     DATA_OFFICER = "数据管理员", _("数据管理员")  # imports old registers (provincial departments)
+    SUPPORT = "客服人员", _("客服人员")  # answers applicants: the SMS delivery log, questions
     PLATFORM_ADMIN = "平台管理员", _("平台管理员")
