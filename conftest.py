@@ -21,8 +21,12 @@ def _clear_cache():
     """Rate-limit guards live in the cache, departments in the reference cache; each test starts with none."""
     from django.core.cache import caches
 
+    from kuaiji.core.platform_mode import assume_normal_mode
+
     for alias in ("default", "reference"):
         caches[alias].clear()
+    # As in a running process: the platform's mode is already known (normal), not read per test.
+    assume_normal_mode()
     yield
     for alias in ("default", "reference"):
         caches[alias].clear()

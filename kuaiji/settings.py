@@ -137,6 +137,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: it says why the session was ended.
     "kuaiji.accounts.middleware.SessionLifetimeMiddleware",
+    # After authentication (staff go on during maintenance): 维护 / 只读 modes (kuaiji.core.platform_mode).
+    "kuaiji.core.platform_mode.PlatformModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
