@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from kuaiji.core.admin import ReadOnlyAdmin
 
-from .models import Notice, Submission
+from .models import CollectionWindow, Notice, Submission
 
 
 @admin.register(Notice)
@@ -26,3 +26,38 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CollectionWindow)
+class CollectionWindowAdmin(admin.ModelAdmin):
+    """采集时间, set by platform administrators; each save or deletion is audited."""
+
+    list_display = ("department", "kind", "opens_at", "closes_at", "note")
+    list_filter = ("kind",)
+    fields = ("department", "kind", "opens_at", "closes_at", "note")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _audit_window(request, obj, "saved")
+
+    def delete_model(self, request, obj):
+        _audit_window(request, obj, "deleted")
+        super().delete_model(request, obj)
+
+
+def _audit_window(request, window, what: str) -> None:
+    from kuaiji.audit.constants import AuditAction
+    from kuaiji.audit.services import record_event
+
+    record_event(
+        action=AuditAction.COLLECTION_WINDOW_SET,
+        actor=request.user,
+        target=window.department,
+        request=request,
+        details={
+            "what": what,
+            "kind": window.kind,
+            "opens_at": window.opens_at.isoformat(),
+            "closes_at": window.closes_at.isoformat() if window.closes_at else None,
+        },
+    )

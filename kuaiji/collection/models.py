@@ -271,3 +271,36 @@ class Revision(models.Model):
         if self.pk is not None:
             raise PermissionError("a revision is immutable")
         super().save(*args, **kwargs)
+
+
+class CollectionWindow(models.Model):
+    """采集时间: when submissions of one kind may be sent to a department (and those below it, unless one
+    of them has windows of its own). A kind with no window anywhere above is always open."""
+
+    department = models.ForeignKey(
+        "regions.Department",
+        verbose_name=_("部门"),
+        on_delete=models.CASCADE,
+        related_name="collection_windows",
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=SubmissionKind.choices)
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(
+        _("结束时间"), null=True, blank=True, help_text=_("留空表示不设结束时间")
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("显示给申请人，例如通知文号"))
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("采集时间")
+        verbose_name_plural = _("采集时间")
+        indexes = [models.Index(fields=["department", "kind"], name="collection_window_dept_kind")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=models.F("opens_at")),
+                name="collection_window_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.get_kind_display()} {self.opens_at:%Y-%m-%d}"

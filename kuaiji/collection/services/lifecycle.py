@@ -17,6 +17,7 @@ from ..identity_photos import reuse_identity_photos
 from ..models import Attachment, Revision, Submission
 from ..routing import NoDepartment, route
 from ..sections import SECTION_FORMS
+from ..windows import window_state
 from ..workflow import TransitionConflict, transition
 from .answers import SECTION_TITLES, has_portrait, missing_attachments, validated_answers
 from .errors import DraftConflict, NotEditable
@@ -182,6 +183,10 @@ def submit(
     except NoDepartment as error:
         raise ValidationError(str(error), code="no_department") from error
     now = timezone.now()
+    if submission.status != Status.RETURNED:  # a return asked for may always be sent back
+        window = window_state(kind=submission.kind, department=management_department, now=now)
+        if not window.open:
+            raise ValidationError(window.message, code="window_closed")
     due = due_on(
         start=timezone.localdate(now), working_days=settings.KUAIJI_REVIEW_WORKING_DAYS[submission.kind]
     )

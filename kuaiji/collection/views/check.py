@@ -10,6 +10,7 @@ from ..attachments import required_attachments
 from ..constants import EDITABLE_STATUSES, Status
 from ..plausibility import plausibility_warnings
 from ..sections import SECTION_FORMS
+from ..windows import submission_window
 from .access import applicant_required, editable_submission, progress, step_url, warn_conflict
 
 
@@ -69,6 +70,7 @@ def check(request):
             "out_of_date_message": form_status.out_of_date_message(submission),
             "portrait": services.portrait_of(submission),
             "editable": submission.status in EDITABLE_STATUSES,
+            "window": submission_window(submission, answers=answers),
             **progress(submission, "check"),
         },
         status=400 if error else 200,

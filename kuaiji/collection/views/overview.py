@@ -10,6 +10,7 @@ from kuaiji.core.validators import mask_document_number, mask_mobile
 from .. import form_status, services
 from ..constants import EDITABLE_STATUSES, SectionState, SubmissionKind
 from ..selectors import applicant_status, task_states
+from ..windows import submission_window
 from .access import applicant_required, step_url
 
 
@@ -28,6 +29,8 @@ def overview(request):
         context["history"] = [(entry.at, entry.label) for entry in status.history]
         context["editable"] = status.editable
         context["can_change"] = status.can_change
+        if status.editable:
+            context["window"] = submission_window(status.submission)
     return render(request, "collection/overview.html", context)
 
 
