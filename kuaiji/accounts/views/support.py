@@ -8,7 +8,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
@@ -32,7 +32,7 @@ REPORT_SECRET_HEADER = "X-Kuaiji-Report-Secret"
 MAX_REPORTS_PER_CALL = 1000
 
 
-def _results(request: HttpRequest, *, form: SmsLogSearchForm, mobile: str | None):
+def _results(request, *, form: SmsLogSearchForm, mobile: str | None):
     deliveries = search_sms_log(staff=request.user, mobile=mobile, request=request) if mobile else []
     context = {
         "form": form,
