@@ -88,6 +88,8 @@ def test_a_code_message_is_logged_without_its_text_and_delivered_by_the_outbox()
     assert delivery.provider_message_id.startswith("outbox-")
     assert delivery.sent_at is not None and delivery.reported_at is not None
     assert last_code_for(DELIVERED) not in str(SmsDelivery.objects.values_list().get(pk=delivery.pk))
+    # The outbox's simulated report came from nowhere outside: not audited.
+    assert not AuditEvent.objects.filter(action=AuditAction.SMS_DELIVERY_REPORTED).exists()
 
 
 def test_a_notice_keeps_its_words():
