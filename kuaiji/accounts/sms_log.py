@@ -141,7 +141,9 @@ def resend_sms_code(*, staff: User, delivery_uuid: str, client_ip: str) -> SmsDe
             raise ResendRefused("没有找到这条短信记录")
         if not original.has_code:
             raise ResendRefused("通知短信不能重发")
-        if original.resent_from_id is not None or SmsDelivery.objects.filter(resent_from=original).exists():
+        if original.resent_from_id is not None:
+            raise ResendRefused("这条短信已是客服重发的，不能再次重发")
+        if SmsDelivery.objects.filter(resent_from=original).exists():
             raise ResendRefused("每条短信只能重发一次，这条已经重发过")
         if original.state == SmsState.DELIVERED:
             raise ResendRefused("这条短信已经送达，无需重发")

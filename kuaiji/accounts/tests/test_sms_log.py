@@ -224,6 +224,11 @@ def test_unknown_ids_and_repeated_reports_are_ignored(client, settings):
     )
 
 
+def test_the_callback_takes_posts_only(client, settings):
+    settings.KUAIJI_SMS_REPORT_SECRET = SECRET
+    assert client.get("/sms/delivery-reports/", **{HEADER: SECRET}).status_code == 405
+
+
 def test_a_malformed_body_is_a_400(client, settings):
     settings.KUAIJI_SMS_REPORT_SECRET = SECRET
     response = client.post(
@@ -258,6 +263,8 @@ def test_only_support_and_platform_admins_open_the_page(staff_client, client):
     assert staff_client(StaffRole.SUPPORT).get(URL).status_code == 200
     assert staff_client(StaffRole.PLATFORM_ADMIN).get(URL).status_code == 200
     assert client.get(URL).status_code == 302
+    client.force_login(ApplicantFactory())
+    assert client.post(URL, {"mobile": DELIVERED}).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.SMS_LOG_SEARCHED).exists()
 
 
@@ -350,7 +357,9 @@ def test_support_resends_once_a_code_that_did_not_arrive(support):
     an_hour_ago(new)
     page = resend(support, failed).content.decode()
     assert "每条短信只能重发一次" in page
+    assert "不能再次重发" in resend(support, new).content.decode()
     assert SmsDelivery.objects.filter(mobile=SWITCHED_OFF).count() == 2
+    assert AuditEvent.objects.filter(action=AuditAction.SMS_RESENT).count() == 1
 
 
 def test_a_resend_is_held_by_the_sixty_second_limit(support):
