@@ -506,6 +506,11 @@ KUAIJI_HARD_CAPTCHA_LENGTH = 6
 # The outbox page (/sms-outbox/) is routed only in the demo and test modes, for anyone there (visitors
 # of the demo register with it); it is never a staff page.
 KUAIJI_SMS_OUTBOX_PAGE = not IS_PRODUCTION
+# The SMS delivery log (docs/decisions/0032): the provider's callback to /sms/delivery-reports/ carries
+# this secret in X-Kuaiji-Report-Secret; while it is empty the endpoint refuses every call.
+KUAIJI_SMS_REPORT_SECRET = os.environ.get("KUAIJI_SMS_REPORT_SECRET", "")
+# Log rows (when, kind, state; never a code) are kept this long, then prune_sms_texts deletes them.
+KUAIJI_SMS_LOG_RETENTION_DAYS = env_int("KUAIJI_SMS_LOG_RETENTION_DAYS", 180)
 
 # Sized to its text: a harder captcha has more characters.
 CAPTCHA_IMAGE_SIZE = None

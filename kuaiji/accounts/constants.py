@@ -15,6 +15,26 @@ class SmsPurpose(models.TextChoices):
     CHANGE_MOBILE = "change_mobile", _("更换手机号")
 
 
+class SmsKind(models.TextChoices):
+    """What an SMS was for: a code's purpose (same values as ``SmsPurpose``), or a notice."""
+
+    REGISTER = "register", _("注册")
+    RESET_PASSWORD = "reset_password", _("找回密码")
+    ACTIVATE = "activate", _("原有用户设置密码")
+    APPEAL = "appeal", _("账号申诉")
+    CHANGE_MOBILE = "change_mobile", _("更换手机号")
+    NOTICE = "notice", _("通知")
+
+
+class SmsState(models.TextChoices):
+    """The provider's delivery state of one message."""
+
+    QUEUED = "queued", _("排队中")
+    SENT = "sent", _("已提交")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("失败")
+
+
 class AppealReason(models.TextChoices):
     NUMBER_TAKEN = "number_taken", _("证件号码已被他人注册")
     PHONE_LOST = "phone_lost", _("原手机号已不再使用")

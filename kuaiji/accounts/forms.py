@@ -396,6 +396,23 @@ class AppealForm(DocumentFieldsMixin, KuaijiForm):
         return cleaned
 
 
+class SmsLogSearchForm(forms.Form):
+    """Support's search of the SMS log: the whole number, so a search finds one person's messages."""
+
+    mobile = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        help_text="请输入完整的 11 位手机号码",
+        error_messages={"required": "请输入手机号码"},
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "off", "class": "input-short"}
+        ),
+    )
+
+    def clean_mobile(self):
+        return clean_mobile(self.cleaned_data.get("mobile", ""))
+
+
 __all__ = [
     "ActivationForm",
     "AppealForm",
@@ -405,5 +422,6 @@ __all__ = [
     "ResetSendCodeForm",
     "SendCodeForm",
     "SignInForm",
+    "SmsLogSearchForm",
     "StaffSignInForm",
 ]

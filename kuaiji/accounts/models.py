@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from kuaiji.core.choice_labels import ChoiceLabels
 from kuaiji.core.constants import DocumentType, Sex
 
-from .constants import AccountType, AppealReason, AppealStatus, IdentityPhotoKind, SmsPurpose
+from .constants import (
+    AccountType,
+    AppealReason,
+    AppealStatus,
+    IdentityPhotoKind,
+    SmsKind,
+    SmsPurpose,
+    SmsState,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -135,6 +143,74 @@ class SmsCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SmsDelivery(models.Model):
+    """One SMS handed to the provider, and what became of it: the support staff's delivery log.
+
+    A message with a code keeps no text (only its kind: "验证码短信（注册）"), so no code is ever stored
+    or shown here; a notice keeps its words. Rows go after ``KUAIJI_SMS_LOG_RETENTION_DAYS``
+    (``prune_sms_texts``)."""
+
+    uuid = models.UUIDField(_("公开编号"), default=uuid.uuid4, unique=True, editable=False)
+    mobile = models.CharField(_("手机号码"), max_length=11, db_index=True)
+    kind = models.CharField(_("短信类型"), max_length=32, choices=SmsKind.choices)
+    text = models.TextField(
+        _("短信内容"), blank=True, help_text=_("只保存通知的内容；含验证码的短信不保存内容。")
+    )
+    state = models.CharField(_("发送状态"), max_length=16, choices=SmsState.choices, default=SmsState.QUEUED)
+    provider_message_id = models.CharField(_("服务商短信编号"), max_length=100, blank=True, db_index=True)
+    provider_reason = models.CharField(
+        _("失败原因"), max_length=200, blank=True, help_text=_("服务商给出的原因，或发送时的错误。")
+    )
+    attempts = models.PositiveSmallIntegerField(_("发送尝试次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("回执时间"), null=True, blank=True)
+    resent_from = models.ForeignKey(
+        "self",
+        verbose_name=_("重发自"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resends",
+    )
+    resent_by = models.ForeignKey(
+        User,
+        verbose_name=_("重发人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("短信发送记录")
+        verbose_name_plural = _("短信发送记录")
+        indexes = [models.Index(fields=["mobile", "created_at"], name="smsdelivery_mobile_created")]
+        constraints = [
+            # Support resends a message once.
+            models.UniqueConstraint(
+                fields=["resent_from"], condition=Q(resent_from__isnull=False), name="smsdelivery_resent_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=SmsKind.NOTICE) | Q(text=""), name="smsdelivery_code_texts_not_kept"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def has_code(self) -> bool:
+        return self.kind != SmsKind.NOTICE
+
+    @property
+    def description(self) -> str:
+        """What support may read: a notice's words, or only that a code was sent."""
+        if self.has_code:
+            return f"验证码短信（{self.get_kind_display()}）"
+        return self.text
 
 
 class IdentityPhoto(models.Model):

@@ -77,3 +77,11 @@ FULL_NUMBER_EXPORT_ROLES = (StaffRole.PLATFORM_ADMIN, StaffRole.DEPARTMENT_ADMIN
 
 def may_export_full_numbers(staff) -> bool:
     return any(has_role(staff, role) for role in FULL_NUMBER_EXPORT_ROLES)
+
+
+def may_read_sms_log(user) -> bool:
+    """Support staff (客服人员) and platform administrators read the SMS delivery log and resend codes.
+    Platform-wide: messages belong to no department. The views are also ``staff_required``."""
+    return user.is_authenticated and (
+        has_role(user, StaffRole.SUPPORT) or has_role(user, StaffRole.PLATFORM_ADMIN)
+    )

@@ -1,10 +1,18 @@
 """SMS transport. The default backend writes each message to an outbox file (the demo shows it to
-staff, the tests read it); a real provider plugs in through KUAIJI_SMS_BACKEND."""
+staff, the tests read it); a real provider plugs in through KUAIJI_SMS_BACKEND.
+
+A backend's ``send`` may return the provider's message id; the provider then reports what became of the
+message, either by calling ``/sms/delivery-reports/`` (``views.sms_reports``) or, for a provider without
+callbacks, through the backend's ``fetch_reports()``, which ``manage.py poll_sms_reports`` calls
+(docs/decisions/0032-sms-delivery-log.md)."""
 
 import fcntl
 import json
 import os
 import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -14,22 +22,85 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What the provider says became of one message: "delivered", or "failed" with its reason."""
+
+    provider_message_id: str
+    state: str
+    reason: str = ""
+    reported_at: datetime | None = None
+
+
 class SmsBackend(Protocol):
-    def send(self, *, mobile: str, text: str) -> None: ...
+    def send(self, *, mobile: str, text: str) -> str | None:
+        """Hand the message to the provider; return its message id, if it gives one. Raise on an error."""
+        ...
+
+
+class PollingSmsBackend(SmsBackend, Protocol):
+    def fetch_reports(self) -> Iterable[DeliveryReport]:
+        """The provider's delivery reports not fetched before (reports fetched twice do no harm)."""
+        ...
+
+
+# The outbox's simulated provider (the demo and the tests rely on it):
+#   a number ending in 00 is 空号: every message to it fails;
+#   a number ending in another 0 is switched off: its first message fails (用户关机), later ones arrive;
+#   every other number: delivered.
+OUTBOX_EMPTY_NUMBER = "空号"
+OUTBOX_SWITCHED_OFF = "用户关机或不在服务区"
 
 
 class OutboxBackend:
-    """Appends one JSON line per message to KUAIJI_SMS_OUTBOX (var/sms-outbox.jsonl)."""
+    """Appends one JSON line per message to KUAIJI_SMS_OUTBOX (var/sms-outbox.jsonl), and simulates the
+    provider's delivery reports so the demo shows every state, reported at once (``reports_at_once``):
 
-    def send(self, *, mobile: str, text: str) -> None:
+    - a number ending in ``00`` is 空号: every message to it fails;
+    - a number ending in another ``0`` is switched off: its first message fails
+      (用户关机或不在服务区), later ones are delivered — so support can resend a code that arrives;
+    - every other number: delivered.
+    """
+
+    reports_at_once = True
+
+    def send(self, *, mobile: str, text: str) -> str | None:
         path = settings.KUAIJI_SMS_OUTBOX
         path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(
-            {"sent_at": timezone.now().isoformat(), "mobile": mobile, "text": text}, ensure_ascii=False
-        )
-        with open(path, "a", encoding="utf-8") as outbox:
+        message_id = f"outbox-{uuid.uuid4()}"
+        with open(path, "a+", encoding="utf-8") as outbox:
             fcntl.flock(outbox, fcntl.LOCK_EX)
+            outbox.seek(0)
+            earlier = sum(1 for line in outbox if line.strip() and json.loads(line)["mobile"] == mobile)
+            state, reason = _simulated_outcome(mobile=mobile, earlier=earlier)
+            line = json.dumps(
+                {
+                    "sent_at": timezone.now().isoformat(),
+                    "mobile": mobile,
+                    "text": text,
+                    "message_id": message_id,
+                    "state": state,
+                    "reason": reason,
+                },
+                ensure_ascii=False,
+            )
             outbox.write(line + "\n")
+        return message_id
+
+    def fetch_reports(self) -> list[DeliveryReport]:
+        return [
+            DeliveryReport(provider_message_id=m["message_id"], state=m["state"], reason=m["reason"])
+            for m in read_outbox(limit=500)
+            if m.get("message_id")
+        ]
+
+
+def _simulated_outcome(*, mobile: str, earlier: int) -> tuple[str, str]:
+    if mobile.endswith("00"):
+        return "failed", OUTBOX_EMPTY_NUMBER
+    if mobile.endswith("0") and earlier == 0:
+        return "failed", OUTBOX_SWITCHED_OFF
+    return "delivered", ""
 
 
 class LoopbackDrillBackend(OutboxBackend):
@@ -41,7 +112,9 @@ class LoopbackDrillBackend(OutboxBackend):
     can read that file can take over the accounts whose codes it holds.
     """
 
-    def send(self, *, mobile: str, text: str) -> None:
+    reports_at_once = False  # nothing reports on the drill: its messages stay 已提交
+
+    def send(self, *, mobile: str, text: str) -> str | None:
         # A provider's latency, for the drill that kills the worker while it sends (deploy/fault-drill).
         delay_ms = int(os.environ.get("KUAIJI_SMS_DRILL_DELAY_MS") or 0)
         if delay_ms > 0:
@@ -49,7 +122,7 @@ class LoopbackDrillBackend(OutboxBackend):
         path = settings.KUAIJI_SMS_OUTBOX
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600, exist_ok=True)
-        super().send(mobile=mobile, text=text)
+        return super().send(mobile=mobile, text=text)
 
 
 DRILL_BACKEND = f"{LoopbackDrillBackend.__module__}.{LoopbackDrillBackend.__qualname__}"

@@ -22,6 +22,9 @@ urlpatterns = [
     path("appeals/lookup/", views.appeal_lookup, name="appeal_lookup"),
     path("appeals/<uuid:appeal_uuid>/", views.appeal_status, name="appeal_status"),
     path("agreement/", views.agreement, name="agreement"),
+    path("support/sms/", views.sms_log, name="sms_log"),
+    path("support/sms/<uuid:delivery_uuid>/resend/", views.sms_resend, name="sms_resend"),
+    path("sms/delivery-reports/", views.sms_delivery_reports, name="sms_delivery_reports"),
 ]
 
 if settings.KUAIJI_SMS_OUTBOX_PAGE:

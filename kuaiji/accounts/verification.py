@@ -15,7 +15,8 @@ from kuaiji.core.http import current_client_ip
 
 from .backends import normalise_login
 from .constants import SmsPurpose
-from .models import SmsCode, User
+from .models import SmsCode, SmsDelivery, User
+from .sms_log import record_queued_sms
 from .tasks import send_sms
 
 CODE_MESSAGES = {
@@ -72,8 +73,10 @@ def seconds_until_next_code(*, mobile: str, now: datetime | None = None) -> int:
     return max(0, int(wait.total_seconds() + 0.999))
 
 
-def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime | None = None) -> None:
-    """Create a code for ``mobile`` and send it after the transaction commits.
+def request_sms_code(
+    *, mobile: str, purpose: str, client_ip: str, now: datetime | None = None
+) -> SmsDelivery:
+    """Create a code for ``mobile`` and send it after the transaction commits; return its log row.
 
     Raises ValidationError (code "rate_limited") when the phone asked less than 60 s ago, has had
     10 codes today, or the client address asked for 20 in the last hour. The caller has already
@@ -82,7 +85,7 @@ def request_sms_code(*, mobile: str, purpose: str, client_ip: str, now: datetime
     now = now or timezone.now()
     _check_phone_limits(mobile=mobile, now=now)
     _check_address_limit(client_ip=client_ip, now=now)
-    _issue_code(mobile=mobile, purpose=purpose, client_ip=client_ip, now=now)
+    return _issue_code(mobile=mobile, purpose=purpose, client_ip=client_ip, now=now)
 
 
 def request_reset_code(
@@ -145,7 +148,7 @@ def _check_address_limit(*, client_ip: str, now: datetime) -> None:
         raise ValidationError("当前网络获取验证码过于频繁，请一小时后再试", code="rate_limited")
 
 
-def _issue_code(*, mobile: str, purpose: str, client_ip: str, now: datetime) -> None:
+def _issue_code(*, mobile: str, purpose: str, client_ip: str, now: datetime) -> SmsDelivery:
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         # Only the newest code of a purpose is valid.
@@ -163,7 +166,11 @@ def _issue_code(*, mobile: str, purpose: str, client_ip: str, now: datetime) -> 
             f"【{settings.KUAIJI_SITE_NAME}】验证码 {code}，{CODE_MESSAGES[SmsPurpose(purpose)]}，"
             f"{minutes} 分钟内有效。如非本人操作，请忽略本短信。"
         )
-        transaction.on_commit(lambda: send_sms.enqueue(mobile=mobile, text=text))
+        # The log keeps only that a code was sent, never the text that holds it.
+        delivery = record_queued_sms(mobile=mobile, kind=purpose)
+        delivery_uuid = str(delivery.uuid)
+        transaction.on_commit(lambda: send_sms.enqueue(mobile=mobile, text=text, delivery=delivery_uuid))
+    return delivery
 
 
 def check_sms_code(*, mobile: str, purpose: str, code: str, now: datetime | None = None) -> SmsCode:

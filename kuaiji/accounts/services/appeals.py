@@ -161,10 +161,13 @@ def decide_appeal(
     )
     from django.conf import settings
 
+    from ..constants import SmsKind
+    from ..sms_log import record_queued_sms
     from ..tasks import send_sms
 
     message = f"【{settings.KUAIJI_SITE_NAME}】{words}"
-    transaction.on_commit(lambda: send_sms.enqueue(mobile=appeal.new_mobile, text=message))
+    delivery = str(record_queued_sms(mobile=appeal.new_mobile, kind=SmsKind.NOTICE, text=message).uuid)
+    transaction.on_commit(lambda: send_sms.enqueue(mobile=appeal.new_mobile, text=message, delivery=delivery))
 
 
 def file_appeal_with_code(

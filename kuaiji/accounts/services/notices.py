@@ -7,7 +7,9 @@ from ..models import User
 
 def notify(*, user: User, text: str, link: str = "", sms: bool = True) -> None:
     """An in-site message, and the same words by SMS (after commit) when the person has a mobile."""
+    from ..constants import SmsKind
     from ..models import Notification
+    from ..sms_log import record_queued_sms
     from ..tasks import send_sms
 
     Notification.objects.create(user=user, text=text, link=link)
@@ -15,4 +17,5 @@ def notify(*, user: User, text: str, link: str = "", sms: bool = True) -> None:
         from django.conf import settings
 
         message = f"【{settings.KUAIJI_SITE_NAME}】{text}"
-        transaction.on_commit(lambda: send_sms.enqueue(mobile=user.mobile, text=message))
+        delivery = str(record_queued_sms(mobile=user.mobile, kind=SmsKind.NOTICE, text=message).uuid)
+        transaction.on_commit(lambda: send_sms.enqueue(mobile=user.mobile, text=message, delivery=delivery))

@@ -13,6 +13,7 @@ from .passwords import reset_password
 from .registration import register, register_photo, register_photo_check
 from .signing import STAFF_PENDING, sign_in, sign_out, staff_sign_in, staff_verify
 from .steps import CODE_SENT, PhotoSlot
+from .support import sms_delivery_reports, sms_log, sms_resend
 
 __all__ = [
     "APPEAL_PHOTO_FIELDS",
@@ -34,7 +35,10 @@ __all__ = [
     "reset_password",
     "sign_in",
     "sign_out",
+    "sms_delivery_reports",
+    "sms_log",
     "sms_outbox",
+    "sms_resend",
     "staff_sign_in",
     "staff_verify",
 ]

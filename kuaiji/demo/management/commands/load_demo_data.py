@@ -71,6 +71,13 @@ class Command(BaseCommand):
             password=STAFF_PASSWORD,
         )
         ensure_staff_member(
+            username="qh_support",
+            full_name="省厅客服人员",
+            department=departments["630000"],
+            roles=[StaffRole.SUPPORT],
+            password=STAFF_PASSWORD,
+        )
+        ensure_staff_member(
             username="xn_reviewer",
             full_name="西宁市审核员",
             department=departments["630100"],
