@@ -11,6 +11,7 @@ from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.permissions import has_role
 from kuaiji.audit.permissions import can_search_audit
 from kuaiji.imports.permissions import may_import
+from kuaiji.questions.selectors import may_answer_questions
 
 register = template.Library()
 
@@ -22,8 +23,8 @@ def can_manage_staff(user) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _staff_nav(links: tuple[bool, bool, bool, bool], script_prefix: str) -> str:
-    manages_staff, imports, searches_audit, is_site_staff = links
+def _staff_nav(links: tuple[bool, bool, bool, bool, bool], script_prefix: str) -> str:
+    manages_staff, imports, searches_audit, is_site_staff, answers_questions = links
     return render_to_string(
         "review/staff_nav.html",
         {
@@ -31,6 +32,7 @@ def _staff_nav(links: tuple[bool, bool, bool, bool], script_prefix: str) -> str:
             "imports": imports,
             "searches_audit": searches_audit,
             "is_site_staff": is_site_staff,
+            "answers_questions": answers_questions,
         },
     )
 
@@ -40,5 +42,11 @@ def staff_nav(user) -> SafeString:
     """The staff menu, with the links ``user``'s roles open (the pages check again). Its markup depends only
     on which links show and the site's prefix, so it is rendered once a process for each combination:
     every staff page shows it, and its dozen ``{% url %}`` were a tenth of a queue page's template."""
-    links = (can_manage_staff(user), may_import(user), can_search_audit(user), bool(user.is_staff))
+    links = (
+        can_manage_staff(user),
+        may_import(user),
+        can_search_audit(user),
+        bool(user.is_staff),
+        may_answer_questions(user),
+    )
     return mark_safe(_staff_nav(links, get_script_prefix()))  # rendered, escaped, by the template
