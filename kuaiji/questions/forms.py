@@ -44,8 +44,9 @@ class QuestionForm(KuaijiForm):
     def __init__(self, *args, has_submission: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.has_submission = has_submission
-        if not has_submission:
-            self.fields["topic"].choices = [(QuestionTopic.GENERAL.value, QuestionTopic.GENERAL.label)]
+        topic = self.fields["topic"]
+        if not has_submission and isinstance(topic, forms.ChoiceField):
+            topic.choices = [(QuestionTopic.GENERAL.value, QuestionTopic.GENERAL.label)]
 
     def clean_topic(self):
         topic = self.cleaned_data["topic"]

@@ -54,7 +54,8 @@ def department_for_question(*, person: Any, submission: Any = None) -> Departmen
         if covering is not None:
             return covering
         if submission.department_id is not None:
-            return submission.department
+            reviewing: Department = submission.department
+            return reviewing
     number = person.document_number or ""
     covering = department_covering(number[:6]) if len(number) >= 6 else None
     if covering is not None:

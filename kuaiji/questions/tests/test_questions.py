@@ -49,7 +49,7 @@ def applicant(departments):
     submission = SubmissionFactory.create(submitted=True, department="630102")
     client = Client()
     client.force_login(submission.applicant)
-    client.person = submission.applicant  # type: ignore[attr-defined]
+    client.person = submission.applicant
     return client
 
 
