@@ -31,7 +31,7 @@ def questions_visible_to(staff: Any) -> QuerySet[Question]:
     return Question.objects.filter(department__in=department_ids_in_scope(staff))
 
 
-def _messages() -> "Prefetch[Any]":
+def _messages() -> Prefetch[Any]:
     return Prefetch("messages", queryset=QuestionMessage.objects.select_related("author"))
 
 

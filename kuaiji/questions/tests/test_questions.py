@@ -169,6 +169,9 @@ def test_a_role_that_does_not_answer_questions_is_refused(reviewer_for):
     assert auditor.get(reverse("questions:queue")).status_code == 403
     reviewer = reviewer_for("630102")
     assert 'href="/questions/"' in reviewer.get(reverse("questions:queue")).content.decode()
+    # The staff menu (rendered once per combination of links) offers it only to those who answer.
+    assert 'href="/questions/"' in reviewer.get("/").content.decode()
+    assert 'href="/questions/"' not in auditor.get("/").content.decode()
 
 
 def test_a_general_question_goes_to_the_department_covering_the_document_region(departments):
