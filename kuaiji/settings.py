@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kuaiji.review",
     "kuaiji.archive",
     "kuaiji.credit",
+    "kuaiji.questions",
     "kuaiji.extracts",
     "kuaiji.lookup",
     "kuaiji.imports",

@@ -11,6 +11,7 @@ from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.permissions import has_role, may_read_sms_log
 from kuaiji.audit.permissions import can_search_audit
 from kuaiji.imports.permissions import may_import
+from kuaiji.questions.selectors import may_answer_questions
 
 register = template.Library()
 
@@ -22,8 +23,8 @@ def can_manage_staff(user) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _staff_nav(links: tuple[bool, bool, bool, bool, bool], script_prefix: str) -> str:
-    manages_staff, imports, searches_audit, reads_sms_log, is_site_staff = links
+def _staff_nav(links: tuple[bool, bool, bool, bool, bool, bool], script_prefix: str) -> str:
+    manages_staff, imports, searches_audit, reads_sms_log, is_site_staff, answers_questions = links
     return render_to_string(
         "review/staff_nav.html",
         {
@@ -32,6 +33,7 @@ def _staff_nav(links: tuple[bool, bool, bool, bool, bool], script_prefix: str) -
             "searches_audit": searches_audit,
             "reads_sms_log": reads_sms_log,
             "is_site_staff": is_site_staff,
+            "answers_questions": answers_questions,
         },
     )
 
@@ -47,5 +49,6 @@ def staff_nav(user) -> SafeString:
         can_search_audit(user),
         may_read_sms_log(user),
         bool(user.is_staff),
+        may_answer_questions(user),
     )
     return mark_safe(_staff_nav(links, get_script_prefix()))  # rendered, escaped, by the template

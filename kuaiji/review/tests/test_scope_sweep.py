@@ -1,10 +1,11 @@
-"""The scope sweep: every staff URL of ``review``, ``archive``, ``audit`` and ``credit``, taken from the URL
+"""The scope sweep: every staff URL of ``review``, ``archive``, ``audit``, ``credit`` and ``questions``, taken from the URL
 resolvers (a new URL is covered the day it is added), refuses another region's objects.
 
 - For two regions, 城东区 (630102, under 西宁) and 格尔木 (632801, under 海西), a person with an approved
   first collection (archive record, version 1) and a pending change routed to their own department (with
   attachments), an account appeal with its photos, the department itself, a staff member, and a published
-  credit entry (with its scan) under the person's objection (with evidence).
+  credit entry (with its scan) under the person's objection (with evidence), the person's question about
+  their change (with a photo) answered by the department, and the FAQ entry made of it.
 - A member of staff of one region, holding every role a department hands out, gets 403 or 404 for every
   URL built with the other region's ids, by GET and by POST — never a page with someone else's data. A
   405 is accepted only when the owning region's staff get 405 too (the method is refused before any
@@ -44,11 +45,11 @@ from .test_appeals import file_appeal
 
 pytestmark = pytest.mark.django_db
 
-STAFF_URLCONFS = ("review", "archive", "audit", "credit")
+STAFF_URLCONFS = ("review", "archive", "audit", "credit", "questions")
 # Every role a department can hold, so a refusal is never only a missing role.
 SWEEPER_ROLES = (StaffRole.REVIEWER, StaffRole.DEPARTMENT_ADMIN, StaffRole.AUDITOR)
 # Ids that belong to a parent id in the same URL: tried with the sweeper's own parent too.
-CHILD_IDS = ("attachment_uuid", "photo_uuid")
+CHILD_IDS = ("attachment_uuid", "photo_uuid", "message_uuid")
 # Names chosen so no generated name or page text contains them.
 NAMES = {
     "630102": {"person": "端木初霁", "appeal": "闻人若溪", "staff": "东方慕白"},
@@ -70,6 +71,8 @@ class Region:
     names: dict
     entry: object
     objection: object
+    question: object
+    faq: object
 
 
 ID_OF = {
@@ -82,6 +85,9 @@ ID_OF = {
     "staff_uuid": lambda region: region.staff_member.uuid,
     "entry_uuid": lambda region: region.entry.uuid,
     "objection_uuid": lambda region: region.objection.uuid,
+    "question_uuid": lambda region: region.question.uuid,
+    "message_uuid": lambda region: region.question.messages.exclude(attachment="").get().uuid,
+    "faq_uuid": lambda region: region.faq.uuid,
     "division_code": lambda region: region.code,
 }
 
@@ -142,6 +148,8 @@ def _region(code: str, departments, province: Client) -> Region:
     staff_member = StaffFactory.create(department=department, full_name=names["staff"])
     staff_member.groups.add(Group.objects.get_or_create(name=StaffRole.REVIEWER)[0])
     entry, objection = _credit_entry_with_objection(record, recorder=staff_member, checker=province.staff)  # type: ignore[attr-defined]
+    question, faq = _answered_question_with_faq(change, staff_member=staff_member)
+    assert question.department == department
     return Region(
         code=code,
         department=department,
@@ -155,6 +163,8 @@ def _region(code: str, departments, province: Client) -> Region:
         names=names,
         entry=entry,
         objection=objection,
+        question=question,
+        faq=faq,
     )
 
 
@@ -191,6 +201,31 @@ def _credit_entry_with_objection(record, *, recorder, checker):
         person=record.person, entry=entry, reason="有误", evidence=scan("evidence.jpg")
     )
     return entry, objection
+
+
+def _answered_question_with_faq(change, *, staff_member):
+    """The person's question about their change, with a photo, answered by their department, and the
+    FAQ entry made of the answer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kuaiji.accounts.tests.helpers import jpeg_bytes
+    from kuaiji.questions import services as question_services
+
+    photo = SimpleUploadedFile("question.jpg", jpeg_bytes(200, 150), content_type="image/jpeg")
+    question = question_services.ask_question(
+        person=change.applicant,
+        subject="变更何时生效",
+        body="请问多久审核？",
+        submission=change,
+        attachment=photo,
+    )
+    question_services.answer_question(
+        staff=staff_member, question=question, body="一般 5 个工作日内。", expected_version=question.version
+    )
+    faq = question_services.publish_faq_from_answer(
+        staff=staff_member, question=question, faq_question="变更多久审核？", answer="一般 5 个工作日内。"
+    )
+    return question, faq
 
 
 @pytest.fixture
@@ -282,6 +317,9 @@ def test_another_regions_ids_are_refused_on_every_staff_url(regions, departments
     theirs_region.entry.refresh_from_db()
     theirs_region.objection.refresh_from_db()
     assert (theirs_region.entry.state, theirs_region.objection.state) == ("published", "pending")
+    theirs_region.question.refresh_from_db()
+    theirs_region.faq.refresh_from_db()
+    assert (theirs_region.question.state, theirs_region.faq.withdrawn_at) == ("answered", None)
     assert department.address == theirs_region.department.address
     assert department.phones == theirs_region.department.phones
 

@@ -468,12 +468,13 @@
     }).observe(bar);
   }
 
-  // A reason picked from the list staff keep goes into the reason box, where it can be edited.
+  // A reason picked from the list staff keep goes into the reason box (the id the attribute names, else
+  // id_reason), where it can be edited.
   function wireReasonTemplates() {
     var select = document.querySelector("[data-reason-template]");
     if (!select) return;
     select.addEventListener("change", function () {
-      var box = document.getElementById("id_reason");
+      var box = document.getElementById(select.getAttribute("data-reason-template") || "id_reason");
       if (select.value) box.value = box.value ? box.value + "；" + select.value : select.value;
       box.focus();
     });
