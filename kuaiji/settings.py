@@ -309,6 +309,9 @@ KUAIJI_CARD_READING_SECONDS = env_int("KUAIJI_CARD_READING_SECONDS", 10)
 # New readings asked for from one address in an hour (a reading costs the worker about a second); past
 # it, photos are still taken and a reviewer checks them by eye.
 KUAIJI_CARD_READINGS_PER_ADDRESS_HOURLY = env_int("KUAIJI_CARD_READINGS_PER_ADDRESS_HOURLY", 60)
+# A draft untouched, or a return not acted on, for this many days is stalled: its person is reminded once
+# (never more than once a week) by manage.py remind_stalled_drafts, and departments see the count.
+KUAIJI_STALLED_DRAFT_DAYS = env_int("KUAIJI_STALLED_DRAFT_DAYS", 14)
 # 统计分析 shows summary tables; a dashboard opened when they are older than this queues a refresh.
 KUAIJI_STATISTICS_MAX_AGE = timedelta(minutes=env_int("KUAIJI_STATISTICS_MAX_AGE_MINUTES", 10))
 # An old register (原有人员导入, staff only: the view checks who asks before the body is read).

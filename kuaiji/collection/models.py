@@ -181,6 +181,9 @@ class Submission(ChoiceLabels, models.Model):
     decision_reason = models.TextField(_("审核意见"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    reminded_at = models.DateTimeField(
+        _("提醒时间"), null=True, blank=True, help_text=_("最近一次提醒申请人完成或按意见修改的时间")
+    )
 
     class Meta:
         verbose_name = _("信息登记")

@@ -1,14 +1,16 @@
 """The overdue overview: per department in the staff member's scope, how many pending submissions are
 past their due date, each linking to the queue filtered to that department."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kuaiji.accounts.permissions import staff_required
 from kuaiji.calendar.selectors import WorkingDayTable
+from kuaiji.collection.reminders import stalled_by_department
 from kuaiji.credit.overdue import overdue_credit_by_department
-from kuaiji.regions.scope import departments_in_scope
+from kuaiji.regions.scope import department_ids_in_scope, departments_in_scope
 
 from .overdue import overdue_by_department, queue_link
 
@@ -43,10 +45,18 @@ def overdue(request):
         }
         for department, entries, objections, oldest in credit
     ]
+    departments = {department.pk: department for department in departments_in_scope(request.user)}
+    stalled = stalled_by_department(department_ids=department_ids_in_scope(request.user))
+    stalled_rows = sorted(
+        ((departments[pk], count) for pk, count in stalled.items() if pk in departments),
+        key=lambda row: row[0].division_id,
+    )
     return render(
         request,
         "review/overdue.html",
         {
+            "stalled_rows": stalled_rows,
+            "stalled_days": settings.KUAIJI_STALLED_DRAFT_DAYS,
             "rows": rows,
             "total": sum(row["count"] for row in rows),
             "credit_rows": credit_rows,
