@@ -60,12 +60,24 @@ class CollectionStatusOut(Schema):
     last_approved_at: datetime | None
 
 
-def _audit(request, *, key: IntegrationKey, document_type: str, masked: str, outcome: str, target=None):
+def audit_key_call(
+    request,
+    *,
+    key: IntegrationKey,
+    document_type: str,
+    masked: str,
+    outcome: str,
+    target=None,
+    action: AuditAction = AuditAction.INTEGRATION_COLLECTION_STATUS,
+    **details,
+):
+    """The audit event of a call by another system: the key, the masked number asked about, the outcome."""
     record_event(
-        action=AuditAction.INTEGRATION_COLLECTION_STATUS,
+        action=action,
         target=target,
         request=request,
         details={
+            **details,
             "key": key.name,
             "key_prefix": key.prefix,
             "document_type": document_type,
@@ -100,12 +112,12 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
         IntegrationKey.objects.filter(pk=key.pk).update(last_used_at=now)
     raw_masked = mask_document_number(normalise_document_number(query.document_number))
     if not key_has_scope(key, COLLECTION_STATUS):
-        _audit(request, key=key, document_type=document_type, masked=raw_masked, outcome="forbidden")
+        audit_key_call(request, key=key, document_type=document_type, masked=raw_masked, outcome="forbidden")
         raise ApiError(403, "forbidden_scope", "该密钥没有查询信息采集状态的权限")
     try:
         number = clean_document_number(document_type, query.document_number)
     except ValidationError as error:
-        _audit(request, key=key, document_type=document_type, masked=raw_masked, outcome="invalid")
+        audit_key_call(request, key=key, document_type=document_type, masked=raw_masked, outcome="invalid")
         raise ApiError(
             400, "invalid_document_number", error.messages[0], {"document_number": error.messages}
         ) from None
@@ -117,7 +129,7 @@ def collection_status(request, query: Query[CollectionStatusQuery]):
     record = standing.record
     department = department_by_pk(standing.department_id) if standing.department_id is not None else None
     masked = mask_document_number(number)
-    _audit(
+    audit_key_call(
         request,
         key=key,
         document_type=document_type,

@@ -16,7 +16,6 @@ from ninja import Field, Router, Schema
 
 from kuaiji.archive.constants import CollectionStanding
 from kuaiji.audit.constants import AuditAction
-from kuaiji.audit.services import record_event
 from kuaiji.core.constants import DocumentType
 from kuaiji.core.validators import (
     clean_document_number,
@@ -28,7 +27,7 @@ from kuaiji.lookup import services as lookup_services
 
 from .auth import IntegrationKeyAuth
 from .errors import ApiError, ErrorOut
-from .integration import PUBLIC_LOOKUP, key_has_scope
+from .integration import PUBLIC_LOOKUP, audit_key_call, key_has_scope
 from .models import IntegrationKey
 
 router = Router(tags=["对接系统"])
@@ -72,17 +71,14 @@ class LookupOut(Schema):
 
 def _audit(request, *, key: IntegrationKey, document_type: str, masked: str, outcome: str) -> None:
     """A call refused before the lookup (the lookup's own event is written by ``look_up_person``)."""
-    record_event(
+    audit_key_call(
+        request,
+        key=key,
+        document_type=document_type,
+        masked=masked,
+        outcome=outcome,
         action=AuditAction.PUBLIC_LOOKUP,
-        request=request,
-        details={
-            "channel": "api",
-            "key": key.name,
-            "key_prefix": key.prefix,
-            "document_type": document_type,
-            "document_number": masked,
-            "outcome": outcome,
-        },
+        channel="api",
     )
 
 
