@@ -88,10 +88,38 @@ def report_overdue(*, today: date) -> list[dict]:
             }
         )
     credit_summary = _report_credit_overdue(today=today)
+    question_summary = _report_question_overdue(today=today)
     record_event(
         action=AuditAction.REVIEW_OVERDUE_REPORTED,
-        details={"today": today.isoformat(), "departments": summary, "credit": credit_summary},
+        details={
+            "today": today.isoformat(),
+            "departments": summary,
+            "credit": credit_summary,
+            "questions": question_summary,
+        },
     )
+    return summary
+
+
+def _department_admins(department: Department) -> list[User]:
+    return list(
+        User.objects.filter(department=department, groups__name=StaffRole.DEPARTMENT_ADMIN, is_active=True)
+    )
+
+
+def _report_question_overdue(*, today: date) -> list[dict]:
+    """The same reminder for questions (留言咨询) past their answer due date."""
+    from kuaiji.questions.overdue import overdue_questions_by_department
+
+    summary = []
+    for department, count, oldest in overdue_questions_by_department(
+        departments=Department.objects.all(), today=today
+    ):
+        recipients = _department_admins(department)
+        text = f"{department.name}有 {count} 条留言咨询超过答复期限（最早的期限为 {oldest:%Y-%m-%d}），请尽快答复。"
+        for admin in recipients:
+            notify(user=admin, text=text, link=reverse("questions:queue"), sms=False)
+        summary.append({"department": department.pk, "count": count, "notified": len(recipients)})
     return summary
 
 
@@ -102,11 +130,7 @@ def _report_credit_overdue(*, today: date) -> list[dict]:
     rows = overdue_credit_by_department(departments=Department.objects.all(), today=today)
     summary = []
     for department, entries, objections, oldest in rows:
-        recipients = list(
-            User.objects.filter(
-                department=department, groups__name=StaffRole.DEPARTMENT_ADMIN, is_active=True
-            )
-        )
+        recipients = _department_admins(department)
         text = (
             f"{department.name}有 {entries} 条信用记录超过公示期限未复核、{objections} 项信用异议超过处理期限"
             f"（最早的期限为 {oldest:%Y-%m-%d}），请尽快处理。"

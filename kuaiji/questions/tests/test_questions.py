@@ -332,3 +332,38 @@ def test_a_stale_page_changes_nothing(applicant, reviewer_for):
     assert "该留言刚刚被其他人处理过" in response.content.decode()
     assert list(question.messages.filter(is_staff=True).values_list("body", flat=True)) == ["第一份答复"]
     assert Notification.objects.filter(user=applicant.person).count() == 1
+
+
+def test_overdue_questions_are_on_the_overdue_page_of_their_departments_scope(applicant, reviewer_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ask(applicant)
+    question = Question.objects.get()
+    Question.objects.filter(pk=question.pk).update(due_on=timezone.localdate() - timedelta(days=2))
+    page = reviewer_for("630102").get(reverse("review:overdue")).content.decode()
+    section = page[page.index("<h2>留言咨询</h2>") : page.index("<h2>未提交的填报</h2>")]
+    assert question.department.name in section and "1 条" in section
+    elsewhere = reviewer_for("632801").get(reverse("review:overdue")).content.decode()
+    assert "没有超期未答复的留言" in elsewhere
+
+
+def test_overdue_questions_are_in_the_daily_reminder(applicant, departments):
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kuaiji.accounts.constants import StaffRole
+    from kuaiji.accounts.models import Notification
+    from kuaiji.accounts.tests.factories import StaffFactory
+
+    ask(applicant)
+    question = Question.objects.get()
+    Question.objects.filter(pk=question.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    admin = StaffFactory(department=question.department)
+    admin.groups.add(Group.objects.get_or_create(name=StaffRole.DEPARTMENT_ADMIN)[0])
+    call_command("report_overdue", "--date", timezone.localdate().isoformat())
+    assert Notification.objects.filter(user=admin, text__contains="1 条留言咨询超过答复期限").exists()

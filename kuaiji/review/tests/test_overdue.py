@@ -158,7 +158,7 @@ def test_report_overdue_tells_each_department_administrator(submitted, reviewer_
 def test_report_overdue_with_nothing_overdue_still_records_the_run(departments):
     call_command("report_overdue", "--date", "2026-03-02")
     run = AuditEvent.objects.get(action="review.overdue_reported")
-    assert run.details == {"today": "2026-03-02", "departments": [], "credit": []}
+    assert run.details == {"today": "2026-03-02", "departments": [], "credit": [], "questions": []}
     assert not Notification.objects.exists()
 
 
