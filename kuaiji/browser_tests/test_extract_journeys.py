@@ -7,12 +7,6 @@ verification in the extract's 查验记录, revokes the extract, and the same ad
 say 已撤销.
 """
 
-import io
-
-import cv2
-import numpy as np
-import pypdf
-from PIL import Image
 from playwright.sync_api import Page, expect
 
 from kuaiji.accounts.tests.factories import PASSWORD, ApplicantFactory
@@ -20,24 +14,13 @@ from kuaiji.collection.tests.factories import SubmissionFactory
 from kuaiji.core.validators import mask_document_number
 from kuaiji.extracts.models import ArchiveExtract
 from kuaiji.extracts.services import verification_url
+from kuaiji.extracts.tests.helpers import qr_url_of
 
 from .test_account_journeys import sign_in
 from .test_collection_journeys import reference_data  # noqa: F401  (fixture)
 
 DOCUMENT_NUMBER = "630104199003141781"  # the collection helpers' person: 西宁市城西区
 FULL_NAME = "林晓芸"
-
-
-def qr_url_of(pdf: bytes) -> str:
-    [image] = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images
-    picture = np.array(Image.open(io.BytesIO(image.data)).convert("L"))
-    # OpenCV's classic detector misses about one code in a hundred (finder patterns it cannot place);
-    # its ArUco-based detector reads those, as a second phone app would.
-    for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
-        text, _points, _ = detector.detectAndDecode(picture)
-        if text:
-            return text
-    return ""
 
 
 def test_the_person_downloads_an_extract_and_its_qr_address_verifies_it(

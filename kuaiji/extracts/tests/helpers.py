@@ -41,3 +41,21 @@ def signature_status(pdf: bytes):
     [signature] = reader.embedded_signatures
     context = ValidationContext(trust_roots=[signing.signing_certificate()], allow_fetching=False)
     return validate_pdf_signature(signature, context)
+
+
+def qr_url_of(pdf: bytes) -> str:
+    """The address the PDF's QR code holds, read back from its image. OpenCV's classic detector misses
+    about one code in a hundred (finder patterns it cannot place); its ArUco-based one reads those, as a
+    second phone app would (0 misses in 1,000 generated addresses with both)."""
+    import cv2
+    import numpy as np
+    import pypdf
+    from PIL import Image
+
+    [image] = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images
+    picture = np.array(Image.open(io.BytesIO(image.data)).convert("L"))
+    for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
+        text, _points, _ = detector.detectAndDecode(picture)
+        if text:
+            return text
+    return ""

@@ -25,13 +25,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-import cv2
-import numpy as np
 import pypdf
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image
 
 from kuaiji.api.models import IntegrationKey
 from kuaiji.audit.models import AuditEvent
@@ -42,7 +39,7 @@ from kuaiji.extracts.constants import ExtractState, VerificationChannel
 from kuaiji.extracts.models import ArchiveExtract
 from kuaiji.extracts.selectors import verify_extract
 
-from .helpers import publish_credit_entry, signature_status
+from .helpers import publish_credit_entry, qr_url_of, signature_status
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +57,6 @@ def pdf_bytes(extract: ArchiveExtract) -> bytes:
 
 def text_of(pdf: bytes) -> str:
     return pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-
-
-def qr_url_of(pdf: bytes) -> str:
-    """The address the PDF's QR code holds, read back from the image with OpenCV's detector."""
-    [image] = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images
-    picture = np.array(Image.open(io.BytesIO(image.data)).convert("L"))
-    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(picture)
-    return text
 
 
 # Issuing ------------------------------------------------------------------------------------------------
