@@ -157,3 +157,11 @@ def years_without_schedule(*, years: Iterable[int]) -> list[int]:
     wanted = set(years)
     entered = set(ScheduleYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     return sorted(wanted - entered)
+
+
+def is_past_due(due: date | None, *, today: date | None = None) -> bool:
+    """Past its due date: the due date lies before ``today`` (due today is not yet late). The one rule for
+    reviews, credit entries, objections and questions; their overdue queries filter ``due_on__lt=today``."""
+    from django.utils import timezone
+
+    return bool(due and due < (today or timezone.localdate()))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.permissions import has_role
+from kuaiji.calendar.selectors import is_past_due
 from kuaiji.regions.scope import department_ids_in_scope
 
 from .constants import EntryState, ObjectionState
@@ -91,8 +92,8 @@ def objections_to_decide(staff: Any) -> QuerySet[Objection]:
 
 
 def is_overdue(due: date | None, *, today: date | None = None) -> bool:
-    """Past its due date (due today is not yet overdue), as review due dates are."""
-    return bool(due and due < (today or timezone.localdate()))
+    """Past its due date, by the rule review due dates follow (``calendar.selectors.is_past_due``)."""
+    return is_past_due(due, today=today)
 
 
 # --- the person -------------------------------------------------------------------------------------------

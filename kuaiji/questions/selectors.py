@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kuaiji.accounts.constants import StaffRole
 from kuaiji.accounts.permissions import has_role
+from kuaiji.calendar.selectors import is_past_due
 from kuaiji.regions.scope import department_ids_in_scope
 
 from .constants import QuestionState
@@ -50,8 +51,8 @@ def question_for_staff(staff: Any, question_uuid: Any) -> Question:
 
 
 def is_overdue(due: date | None, *, today: date | None = None) -> bool:
-    """Past its due date (due today is not yet overdue), as review due dates are."""
-    return bool(due and due < (today or timezone.localdate()))
+    """Past its due date, by the rule review due dates follow (``calendar.selectors.is_past_due``)."""
+    return is_past_due(due, today=today)
 
 
 def open_questions(staff: Any) -> list[tuple[Question, bool]]:

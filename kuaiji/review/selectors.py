@@ -20,7 +20,7 @@ from kuaiji.accounts.permissions import REVIEWER, has_role
 from kuaiji.audit.constants import AuditAction
 from kuaiji.audit.models import AuditEvent
 from kuaiji.audit.services import record_event
-from kuaiji.calendar.selectors import WorkingDayTable, working_days_between
+from kuaiji.calendar.selectors import WorkingDayTable, is_past_due, working_days_between
 from kuaiji.collection.constants import EVENT_LABELS, Status, SubmissionKind
 from kuaiji.collection.identity_photos import ID_FRONT_SLOT
 from kuaiji.collection.models import Attachment, Revision, Submission, reference_of, uuid_range_of_reference
@@ -70,7 +70,7 @@ class DueDated(Protocol):
 def is_overdue(submission: DueDated, *, today: date) -> bool:
     """Pending with a due date before ``today`` (due today is not yet overdue). The same rule as
     ``kuaiji.review.overdue.overdue_submissions``, which applies it to a queryset."""
-    return bool(submission.status == Status.PENDING and submission.due_on and submission.due_on < today)
+    return submission.status == Status.PENDING and is_past_due(submission.due_on, today=today)
 
 
 def is_due_soon(submission: DueDated, *, today: date, table: WorkingDayTable | None = None) -> bool:
